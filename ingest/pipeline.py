@@ -1,0 +1,134 @@
+"""Incremental, crash-safe indexing of files into the passage store.
+
+Per document: skip it when the store already holds its complete current version; otherwise
+write the new passages (deterministic ids, so rewrites are upserts) and only then remove the
+passages of older versions. An interruption therefore never loses a document: the next run
+sees an incomplete version and redoes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haystack import Pipeline
+from haystack.components.writers import DocumentWriter
+from haystack.document_stores.types import DuplicatePolicy
+
+from ingest.load import SUPPORTED_SUFFIXES, LoadError, load_file
+from ingest.metadata import ManifestError, Overrides, document_info, manifest_id, source_fingerprint
+from ingest.passages import build_passages
+from kb.embed import PassageEmbedder
+from kb.store.base import PassageStore
+
+# Bump when splitting or metadata rules change, so unchanged files are re-indexed.
+PIPELINE_VERSION = "passages-1"
+
+
+@dataclass
+class IngestReport:
+    indexed: list[tuple[Path, str, int]] = field(default_factory=list)  # (path, document id, passages)
+    unchanged: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, reason)
+    ignored: list[Path] = field(default_factory=list)  # files of other formats inside folders
+    seconds: float = 0.0
+
+    @property
+    def passages_written(self) -> int:
+        return sum(count for _, _, count in self.indexed)
+
+
+def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if not child.is_file() or any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(child)
+                elif child.name != "MANIFEST.json":
+                    report.ignored.append(child)
+        elif path.exists():
+            files.append(path)
+        else:
+            report.skipped.append((path, "no such file or directory"))
+    return files
+
+
+class Indexer:
+    def __init__(self, store: PassageStore, embedder: PassageEmbedder):
+        self.store = store
+        self.pipeline = Pipeline()
+        self.pipeline.add_component("embedder", embedder)
+        self.pipeline.add_component("writer", DocumentWriter(store, policy=DuplicatePolicy.OVERWRITE))
+        self.pipeline.connect("embedder.documents", "writer.documents")
+
+    def ingest(self, paths: Iterable[Path], overrides: Overrides | None = None) -> IngestReport:
+        import time
+
+        started = time.perf_counter()
+        report = IngestReport()
+        overrides = overrides or Overrides()
+        seen_ids: dict[str, Path] = {}
+        for path in collect_files(paths, report):
+            try:
+                self._ingest_file(path, overrides, report, seen_ids)
+            except (LoadError, ManifestError) as error:
+                report.skipped.append((path, str(error)))
+        if report.indexed:
+            self.store.optimize()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_file(self, path: Path, overrides: Overrides, report: IngestReport, seen: dict[str, Path]) -> None:
+        # Everything a document's passages depend on is hashed before the (slow) parse.
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise LoadError(f"cannot read: {error.strerror or error}") from error
+        digest = source_fingerprint(path, data, overrides, PIPELINE_VERSION)
+        known_id = manifest_id(path)
+        if known_id and self._is_current(known_id, digest):
+            self._claim(known_id, path, seen)
+            report.unchanged.append((path, known_id))
+            return
+        loaded = load_file(path)
+        info = document_info(loaded, overrides)
+        self._claim(info.id, path, seen)
+        if not known_id and self._is_current(info.id, digest):
+            report.unchanged.append((path, info.id))
+            return
+        passages = build_passages(loaded, info, digest)
+        if not passages:
+            raise LoadError("no passages found")
+        self.pipeline.run({"embedder": {"documents": [p.to_document() for p in passages]}})
+        self.store.delete_by_filter(
+            {
+                "operator": "AND",
+                "conditions": [
+                    {"field": "meta.document_id", "operator": "==", "value": info.id},
+                    {"field": "meta.content_hash", "operator": "!=", "value": digest},
+                ],
+            }
+        )
+        report.indexed.append((path, info.id, len(passages)))
+
+    @staticmethod
+    def _claim(document_id: str, path: Path, seen: dict[str, Path]) -> None:
+        if document_id in seen:
+            raise ManifestError(f"document id {document_id!r} is already used by {seen[document_id]}")
+        seen[document_id] = path
+
+    def _is_current(self, document_id: str, digest: str) -> bool:
+        of_document = {"field": "meta.document_id", "operator": "==", "value": document_id}
+        current = self.store.filter_documents(
+            {
+                "operator": "AND",
+                "conditions": [of_document, {"field": "meta.content_hash", "operator": "==", "value": digest}],
+            }
+        )
+        if not current or len(current) != current[0].meta.get("passage_count"):
+            return False
+        return self.store.count_documents_by_filter(of_document) == len(current)

@@ -1,0 +1,116 @@
+"""The `kb` command line: ingest files, search them, show what the index holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kb.config import get_settings
+
+app = typer.Typer(help="Haven: cited legal research on the rights of trafficked migrants.", no_args_is_help=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML).")],
+    jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction code for files without a manifest.")] = None,
+    instrument_type: Annotated[
+        str | None, typer.Option("--type", help="Instrument type for files without one.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title for a single file without a manifest.")] = None,
+) -> None:
+    """Index files; unchanged files are skipped, changed ones replace their old passages."""
+    from ingest.metadata import Overrides
+    from ingest.pipeline import Indexer
+    from kb import services
+    from kb.store import open_store
+
+    settings = get_settings()
+    store = open_store(settings)
+    try:
+        indexer = Indexer(store, services.passage_embedder(settings))
+        report = indexer.ingest(paths, Overrides(jurisdiction, instrument_type, title))
+        total = store.count_documents()
+    finally:
+        store.close()
+    for path, doc_id, count in report.indexed:
+        out.print(f"indexed   {doc_id} ({count} passages) from {path}")
+    for path, doc_id in report.unchanged:
+        out.print(f"unchanged {doc_id} from {path}")
+    for path in report.ignored:
+        out.print(f"ignored   {path} (not a supported format)")
+    for path, reason in report.skipped:
+        err.print(f"[red]skipped[/red]   {path}: {reason}")
+    rate = report.passages_written / report.seconds if report.seconds else 0.0
+    out.print(
+        f"{len(report.indexed)} indexed, {len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
+        f"{report.passages_written} passages written in {report.seconds:.1f} s ({rate:.1f}/s); {total} in the index."
+    )
+    if report.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question or keywords.")],
+    jurisdiction: Annotated[list[str] | None, typer.Option("--jurisdiction", "-j", help="Repeatable.")] = None,
+    instrument_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="Repeatable.")] = None,
+    language: Annotated[list[str] | None, typer.Option("--language", "-l", help="Default: KB_LANGUAGES.")] = None,
+    limit: Annotated[int, typer.Option(help="Results, 1 to 100.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Hybrid (dense + BM25) search; results carry their pinpoint citations."""
+    from kb import services
+    from kb.retrieve import SearchError, SearchFilters
+
+    settings = get_settings()
+    searcher = services.searcher(settings)
+    try:
+        filters = SearchFilters(jurisdiction or [], instrument_type or [], language or [])
+        response = searcher.search(query, filters, limit)
+    except SearchError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    finally:
+        searcher.store.close()
+    if as_json:
+        print(json.dumps(response.as_json(), ensure_ascii=False, indent=2))
+        return
+    if not response.hits:
+        out.print("No passage matches.")
+    for rank, hit in enumerate(response.hits, 1):
+        p = hit.passage
+        snippet = " ".join(p.text.split())[:240]
+        out.print(
+            f"[bold]{rank}. {p.citation}[/bold]  [dim]{p.jurisdiction} · {p.instrument_type} · {p.title[:80]}[/dim]"
+        )
+        out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False)
+    out.print(f"[dim]{len(response.hits)} results in {response.took_ms:.1f} ms[/dim]")
+
+
+@app.command()
+def stats() -> None:
+    """Passages in the index per jurisdiction, instrument type and language."""
+    from kb.store import open_store
+
+    store = open_store(get_settings())
+    try:
+        table = Table("field", "value", "passages")
+        for field_name in ("jurisdiction", "instrument_type", "language"):
+            for value, count in sorted(store.value_counts(field_name).items()):
+                table.add_row(field_name, value, str(count))
+        out.print(table)
+        out.print(f"{store.count_documents()} passages")
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    app()

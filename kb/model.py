@@ -1,0 +1,103 @@
+"""The vocabulary every part of Haven speaks: instruments, passages and search results."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from haystack import Document
+
+JURISDICTION_NAMES = {
+    "UN": "United Nations",
+    "COE": "Council of Europe",
+    "EU": "European Union",
+    "ILO": "International Labour Organization",
+    "GB": "United Kingdom",
+    "US": "United States",
+    "CA": "Canada",
+    "DE": "Germany",
+}
+INSTRUMENT_TYPES = ("treaty", "statute", "regulation", "directive", "case", "guidance", "case_study")
+
+# Fixed namespace so passage ids stay the same across machines and runs.
+PASSAGE_NAMESPACE = uuid.UUID("5b2d7c1e-4f0a-4c55-9a43-0c3c8e2f6a11")
+
+
+def passage_id(document_id: str, provision_path: list[str], part: int) -> str:
+    return str(uuid.uuid5(PASSAGE_NAMESPACE, f"{document_id}|{'/'.join(provision_path)}|{part}"))
+
+
+@dataclass
+class Instrument:
+    """A document as a whole: a treaty, statute, regulation, case or guidance."""
+
+    id: str
+    title: str
+    short_title: str
+    jurisdiction: str
+    instrument_type: str
+    cite_as: str  # the name used in pinpoint citations, e.g. "CETS No 197" or "AufenthG"
+    url: str = ""
+    date: str = ""
+
+
+@dataclass
+class Passage:
+    """One provision, or one part of a long provision, with its citation and metadata."""
+
+    id: str
+    document_id: str
+    text: str
+    citation: str
+    heading: str
+    provision_path: list[str]
+    title: str
+    short_title: str
+    jurisdiction: str
+    instrument_type: str
+    language: str
+    url: str
+    start: int
+    end: int
+    content_hash: str
+    passage_count: int
+    part: int = 0
+    page: int | None = None
+    topics: list[str] = field(default_factory=list)
+
+    def embedding_text(self) -> str:
+        """What the embedder sees: the citation and heading give a bare paragraph its context."""
+        return f"{self.citation}. {self.heading}\n{self.text}" if self.heading else f"{self.citation}\n{self.text}"
+
+    def to_document(self) -> Document:
+        meta = asdict(self)
+        del meta["id"], meta["text"]
+        return Document(id=self.id, content=self.text, meta=meta)
+
+    @classmethod
+    def from_document(cls, document: Document) -> Passage:
+        known = {name for name in cls.__dataclass_fields__}
+        meta = {key: value for key, value in document.meta.items() if key in known}
+        return cls(id=document.id, text=document.content or "", **meta)
+
+
+@dataclass
+class SearchHit:
+    passage: Passage
+    score: float
+
+    def as_json(self) -> dict[str, Any]:
+        p = self.passage
+        return {
+            "id": p.id,
+            "document_id": p.document_id,
+            "title": p.title,
+            "citation": p.citation,
+            "jurisdiction": p.jurisdiction,
+            "instrument_type": p.instrument_type,
+            "language": p.language,
+            "text": p.text,
+            "url": p.url,
+            "score": round(self.score, 6),
+        }

@@ -1,0 +1,19 @@
+"""Wiring: the store, encoders and searcher that the CLI (and later the API) use, from settings."""
+
+from kb.config import Settings
+from kb.embed import DenseEncoder, PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
+from kb.retrieve import Searcher
+from kb.store import PassageStore, open_store
+
+
+def dense_encoder(settings: Settings) -> DenseEncoder:
+    return make_encoder(settings.model_path, settings.embedding_backend, settings.data_dir / "models")
+
+
+def passage_embedder(settings: Settings) -> PassageEmbedder:
+    return PassageEmbedder(dense_encoder(settings), SparseEncoder())
+
+
+def searcher(settings: Settings, store: PassageStore | None = None) -> Searcher:
+    embedder = QueryEmbedder(dense_encoder(settings), SparseEncoder())
+    return Searcher(store or open_store(settings), embedder, settings.languages)

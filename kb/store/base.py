@@ -1,0 +1,51 @@
+"""The contract both stores keep: Haystack's DocumentStore protocol plus hybrid retrieval."""
+
+from typing import Any, Protocol
+
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+from haystack.document_stores.types import DuplicatePolicy
+
+EMBEDDING_DIM = 384
+DENSE_VECTOR = "text-dense"  # vector names as qdrant-haystack uses them, so one collection serves both
+SPARSE_VECTOR = "text-sparse"
+# Payload fields with a keyword index: the ones every search filters or facets on.
+KEYWORD_FIELDS = ("jurisdiction", "instrument_type", "language", "topics", "document_id", "content_hash")
+
+
+class PassageStore(Protocol):
+    def count_documents(self) -> int: ...
+
+    def count_documents_by_filter(self, filters: dict[str, Any]) -> int: ...
+
+    def filter_documents(self, filters: dict[str, Any] | None = None) -> list[Document]: ...
+
+    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int: ...
+
+    def delete_documents(self, document_ids: list[str]) -> None: ...
+
+    def delete_by_filter(self, filters: dict[str, Any]) -> int: ...
+
+    def value_counts(self, field: str, filters: dict[str, Any] | None = None) -> dict[str, int]: ...
+
+    def embedding_search(
+        self, query_embedding: list[float], filters: dict[str, Any] | None = None, top_k: int = 10
+    ) -> list[Document]: ...
+
+    def sparse_search(
+        self, query_sparse_embedding: SparseEmbedding, filters: dict[str, Any] | None = None, top_k: int = 10
+    ) -> list[Document]: ...
+
+    def hybrid_search(
+        self,
+        query_embedding: list[float],
+        query_sparse_embedding: SparseEmbedding,
+        filters: dict[str, Any] | None = None,
+        top_k: int = 10,
+    ) -> list[Document]: ...
+
+    def optimize(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def to_dict(self) -> dict[str, Any]: ...

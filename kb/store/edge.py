@@ -1,0 +1,179 @@
+"""The embedded store: one Qdrant Edge shard (the real Qdrant engine, in-process)."""
+
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+from haystack import Document, default_to_dict
+from haystack.dataclasses import SparseEmbedding
+from haystack.document_stores.errors import DuplicateDocumentError
+from haystack.document_stores.types import DuplicatePolicy
+from haystack_integrations.document_stores.qdrant.converters import convert_id
+
+from kb.store.base import DENSE_VECTOR, EMBEDDING_DIM, KEYWORD_FIELDS, SPARSE_VECTOR
+from kb.store.filters import convert_filters
+
+_PAGE = 1000
+_RRF_K = 60
+
+
+class EdgeDocumentStore:
+    """Haystack DocumentStore over a Qdrant Edge shard; payloads use qdrant-haystack's layout."""
+
+    def __init__(self, path: str | Path, embedding_dim: int = EMBEDDING_DIM):
+        self.path = Path(path)
+        self.embedding_dim = embedding_dim
+        config = qe.EdgeConfig(
+            vectors={DENSE_VECTOR: qe.EdgeVectorParams(size=embedding_dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE_VECTOR: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        if self.path.is_dir() and any(self.path.iterdir()):
+            self._shard = qe.EdgeShard.load(str(self.path), config)
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._shard = qe.EdgeShard.create(str(self.path), config)
+            for name in KEYWORD_FIELDS:
+                self._shard.update(qe.UpdateOperation.create_field_index(f"meta.{name}", qe.PayloadSchemaType.Keyword))
+
+    # --- Haystack DocumentStore protocol -------------------------------------------------
+    def count_documents(self) -> int:
+        return self._shard.count(qe.CountRequest(exact=True))
+
+    def count_documents_by_filter(self, filters: dict[str, Any]) -> int:
+        return self._shard.count(qe.CountRequest(exact=True, filter=convert_filters(filters)))
+
+    def filter_documents(self, filters: dict[str, Any] | None = None) -> list[Document]:
+        return [_to_document(record) for record in self._scroll(convert_filters(filters), with_vector=True)]
+
+    def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
+        for document in documents:
+            if not isinstance(document, Document):
+                raise ValueError(f"write_documents expects Haystack Documents, got {type(document).__name__}")
+        unique = list({document.id: document for document in documents}.values())
+        if policy in (DuplicatePolicy.NONE, DuplicatePolicy.FAIL, DuplicatePolicy.SKIP):
+            existing = {record.payload["id"] for record in self._retrieve([d.id for d in unique])}
+            if existing and policy != DuplicatePolicy.SKIP:
+                raise DuplicateDocumentError(f"Documents already in the store: {sorted(existing)[:5]}")
+            unique = [document for document in unique if document.id not in existing]
+        for start in range(0, len(unique), _PAGE):
+            points = [_to_point(document) for document in unique[start : start + _PAGE]]
+            self._shard.update(qe.UpdateOperation.upsert_points(points))
+        self._shard.flush()
+        return len(unique)
+
+    def delete_documents(self, document_ids: list[str]) -> None:
+        if document_ids:
+            self._shard.update(qe.UpdateOperation.delete_points([convert_id(i) for i in document_ids]))
+            self._shard.flush()
+
+    def delete_by_filter(self, filters: dict[str, Any]) -> int:
+        count = self.count_documents_by_filter(filters)
+        if count:
+            self._shard.update(qe.UpdateOperation.delete_points_by_filter(convert_filters(filters)))
+            self._shard.flush()
+        return count
+
+    def to_dict(self) -> dict[str, Any]:
+        return default_to_dict(self, path=str(self.path), embedding_dim=self.embedding_dim)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "EdgeDocumentStore":
+        return cls(**data["init_parameters"])
+
+    # --- retrieval -----------------------------------------------------------------------
+    def embedding_search(
+        self, query_embedding: list[float], filters: dict[str, Any] | None = None, top_k: int = 10
+    ) -> list[Document]:
+        return self._query(qe.Query.Nearest(list(query_embedding), using=DENSE_VECTOR), filters, top_k)
+
+    def sparse_search(
+        self, query_sparse_embedding: SparseEmbedding, filters: dict[str, Any] | None = None, top_k: int = 10
+    ) -> list[Document]:
+        return self._query(qe.Query.Nearest(_sparse(query_sparse_embedding), using=SPARSE_VECTOR), filters, top_k)
+
+    def hybrid_search(
+        self,
+        query_embedding: list[float],
+        query_sparse_embedding: SparseEmbedding,
+        filters: dict[str, Any] | None = None,
+        top_k: int = 10,
+    ) -> list[Document]:
+        qfilter = convert_filters(filters)
+        depth = max(top_k * 5, 50)
+        prefetches = [
+            qe.Prefetch(limit=depth, query=qe.Query.Nearest(list(query_embedding), using=DENSE_VECTOR), filter=qfilter),
+            qe.Prefetch(
+                limit=depth,
+                query=qe.Query.Nearest(_sparse(query_sparse_embedding), using=SPARSE_VECTOR),
+                filter=qfilter,
+            ),
+        ]
+        request = qe.QueryRequest(
+            limit=top_k, query=qe.Fusion.Rrf(k=_RRF_K), prefetches=prefetches, filter=qfilter, with_payload=True
+        )
+        return [_to_document(point) for point in self._shard.query(request)]
+
+    def value_counts(self, field: str, filters: dict[str, Any] | None = None) -> dict[str, int]:
+        """How many passages carry each value of a keyword field (under the filters)."""
+        request = qe.FacetRequest(key=f"meta.{field}", limit=10_000, exact=True, filter=convert_filters(filters))
+        return {str(hit.value): hit.count for hit in self._shard.facet(request)}
+
+    # --- maintenance ---------------------------------------------------------------------
+    def optimize(self) -> None:
+        """Build the HNSW index and merge segments; call after bulk writes."""
+        self._shard.optimize()
+
+    def close(self) -> None:
+        self._shard.close()
+
+    # --- helpers -------------------------------------------------------------------------
+    def _query(self, query: Any, filters: dict[str, Any] | None, top_k: int) -> list[Document]:
+        request = qe.QueryRequest(limit=top_k, query=query, filter=convert_filters(filters), with_payload=True)
+        return [_to_document(point) for point in self._shard.query(request)]
+
+    def _retrieve(self, ids: list[str]) -> list[Any]:
+        records = []
+        for start in range(0, len(ids), _PAGE):
+            chunk = [convert_id(i) for i in ids[start : start + _PAGE]]
+            records.extend(self._shard.retrieve(chunk, with_payload=True, with_vector=False))
+        return records
+
+    def _scroll(self, qfilter: qe.Filter | None, with_vector: bool) -> list[Any]:
+        records: list[Any] = []
+        offset = None
+        while True:
+            page, offset = self._shard.scroll(
+                qe.ScrollRequest(offset=offset, limit=_PAGE, filter=qfilter, with_payload=True, with_vector=with_vector)
+            )
+            records.extend(page)
+            if offset is None:
+                return records
+
+
+def _sparse(embedding: SparseEmbedding) -> qe.SparseVector:
+    return qe.SparseVector(indices=list(embedding.indices), values=list(embedding.values))
+
+
+def _to_point(document: Document) -> qe.Point:
+    vectors: dict[str, Any] = {}
+    if document.embedding is not None:
+        vectors[DENSE_VECTOR] = list(document.embedding)
+    if document.sparse_embedding is not None:
+        vectors[SPARSE_VECTOR] = _sparse(document.sparse_embedding)
+    payload = {"id": document.id, "content": document.content, "meta": document.meta}
+    return qe.Point(id=convert_id(document.id), vector=vectors, payload=payload)
+
+
+def _to_document(point: Any) -> Document:
+    payload = point.payload or {}
+    vector = getattr(point, "vector", None) or {}
+    embedding = vector.get(DENSE_VECTOR) if isinstance(vector, dict) else None
+    sparse = vector.get(SPARSE_VECTOR) if isinstance(vector, dict) else None
+    return Document(
+        id=payload["id"],
+        content=payload.get("content"),
+        meta=payload.get("meta") or {},
+        embedding=list(embedding) if embedding is not None else None,
+        sparse_embedding=SparseEmbedding(indices=list(sparse.indices), values=list(sparse.values)) if sparse else None,
+        score=getattr(point, "score", None),
+    )

@@ -1,0 +1,1 @@
+"""Haven's HTTP API and web UI (built on `kb`)."""
