@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haystack import Pipeline
 from haystack.components.writers import DocumentWriter
 from haystack.document_stores.types import DuplicatePolicy
 
@@ -60,10 +59,8 @@ def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
 class Indexer:
     def __init__(self, store: PassageStore, embedder: PassageEmbedder):
         self.store = store
-        self.pipeline = Pipeline()
-        self.pipeline.add_component("embedder", embedder)
-        self.pipeline.add_component("writer", DocumentWriter(store, policy=DuplicatePolicy.OVERWRITE))
-        self.pipeline.connect("embedder.documents", "writer.documents")
+        self.embedder = embedder
+        self.writer = DocumentWriter(store, policy=DuplicatePolicy.OVERWRITE)
 
     def ingest(self, paths: Iterable[Path], overrides: Overrides | None = None) -> IngestReport:
         import time
@@ -103,7 +100,8 @@ class Indexer:
         passages = build_passages(loaded, info, digest)
         if not passages:
             raise LoadError("no passages found")
-        self.pipeline.run({"embedder": {"documents": [p.to_document() for p in passages]}})
+        embedded = self.embedder.run(documents=[p.to_document() for p in passages])["documents"]
+        self.writer.run(documents=embedded)
         self.store.delete_by_filter(
             {
                 "operator": "AND",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal, Protocol
@@ -110,19 +112,24 @@ def _export_onnx(model_path: Path, export_dir: Path) -> None:
     sample = model.tokenizer(["a sample sentence", "another"], padding=True, return_tensors="pt")
     tmp_dir = export_dir.with_name(export_dir.name + f".tmp{os.getpid()}")
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    torch.onnx.export(
-        _Wrapper(),
-        tuple(sample[name] for name in _ONNX_INPUTS),
-        str(tmp_dir / "model.onnx"),
-        input_names=list(_ONNX_INPUTS),
-        output_names=["last_hidden_state"],
-        dynamic_axes={name: {0: "batch", 1: "tokens"} for name in (*_ONNX_INPUTS, "last_hidden_state")},
-        opset_version=17,
-        dynamo=False,
-    )
+    with warnings.catch_warnings():  # the tracer's warnings concern shapes exported as dynamic
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Wrapper(),
+            tuple(sample[name] for name in _ONNX_INPUTS),
+            str(tmp_dir / "model.onnx"),
+            input_names=list(_ONNX_INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in (*_ONNX_INPUTS, "last_hidden_state")},
+            opset_version=17,
+            dynamo=False,
+        )
     info = {"dim": model.get_embedding_dimension(), "max_seq_length": model.max_seq_length}
     (tmp_dir / "info.json").write_text(json.dumps(info))
-    tmp_dir.replace(export_dir)  # atomic: a half-written export is never picked up
+    try:
+        tmp_dir.replace(export_dir)  # atomic: a half-written export is never picked up
+    except OSError:
+        shutil.rmtree(tmp_dir, ignore_errors=True)  # another process finished the same export first
 
 
 def make_encoder(model_path: Path, backend: Literal["onnx", "torch"], cache_dir: Path) -> DenseEncoder:

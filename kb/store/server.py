@@ -1,10 +1,13 @@
 """A Qdrant server or cluster (or qdrant-client's local mode) through qdrant-haystack."""
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from haystack import Document, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 from haystack.document_stores.types import DuplicatePolicy
+from haystack.errors import FilterError
 from haystack.utils import Secret
 from haystack_integrations.components.retrievers.qdrant import (
     QdrantEmbeddingRetriever,
@@ -12,8 +15,26 @@ from haystack_integrations.components.retrievers.qdrant import (
     QdrantSparseEmbeddingRetriever,
 )
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
+from haystack_integrations.document_stores.qdrant.filters import convert_filters_to_qdrant
 
 from kb.store.base import EMBEDDING_DIM, KEYWORD_FIELDS
+
+T = TypeVar("T")
+
+
+def _filter_errors(method: Callable[..., T]) -> Callable[..., T]:
+    """qdrant-haystack reports malformed filters as ValueError; the contract says FilterError."""
+
+    @wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return method(*args, **kwargs)
+        except FilterError:
+            raise
+        except ValueError as error:
+            raise FilterError(str(error)) from error
+
+    return wrapper
 
 
 class ServerDocumentStore:
@@ -55,9 +76,11 @@ class ServerDocumentStore:
     def count_documents(self) -> int:
         return self.store.count_documents()
 
+    @_filter_errors
     def count_documents_by_filter(self, filters: dict[str, Any]) -> int:
         return self.store.count_documents_by_filter(filters)
 
+    @_filter_errors
     def filter_documents(self, filters: dict[str, Any] | None = None) -> list[Document]:
         return self.store.filter_documents(filters)
 
@@ -67,24 +90,30 @@ class ServerDocumentStore:
     def delete_documents(self, document_ids: list[str]) -> None:
         self.store.delete_documents(document_ids)
 
+    @_filter_errors
     def delete_by_filter(self, filters: dict[str, Any]) -> int:
         return self.store.delete_by_filter(filters)
 
+    @_filter_errors
     def value_counts(self, field: str, filters: dict[str, Any] | None = None) -> dict[str, int]:
-        values, _ = self.store.get_metadata_field_unique_values(field, size=10_000, filters=filters)
-        # qdrant-haystack lists values, not counts: count each under the same filters.
-        counts = {}
-        for value in values:
-            condition = {"field": f"meta.{field}", "operator": "==", "value": value}
-            scoped = {"operator": "AND", "conditions": [filters, condition]} if filters else condition
-            counts[str(value)] = self.store.count_documents_by_filter(scoped)
-        return counts
+        # qdrant-haystack has no facet call; the client's facet counts list values element-wise.
+        self.store._initialize_client()
+        response = self.store._client.facet(
+            collection_name=self.store.index,
+            key=f"meta.{field}",
+            facet_filter=convert_filters_to_qdrant(filters) if filters else None,
+            limit=10_000,
+            exact=True,
+        )
+        return {str(hit.value): hit.count for hit in response.hits}
 
+    @_filter_errors
     def embedding_search(
         self, query_embedding: list[float], filters: dict[str, Any] | None = None, top_k: int = 10
     ) -> list[Document]:
         return self._dense.run(query_embedding=query_embedding, filters=filters, top_k=top_k)["documents"]
 
+    @_filter_errors
     def sparse_search(
         self, query_sparse_embedding: SparseEmbedding, filters: dict[str, Any] | None = None, top_k: int = 10
     ) -> list[Document]:
@@ -92,6 +121,7 @@ class ServerDocumentStore:
             "documents"
         ]
 
+    @_filter_errors
     def hybrid_search(
         self,
         query_embedding: list[float],

@@ -1,0 +1,70 @@
+"""Shared fixtures: one embedding model export and one real-corpus index per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kb  # noqa: F401  (offline environment)
+from kb.config import Settings
+from kb.embed import PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
+from kb.retrieve import Searcher
+from kb.store import EdgeDocumentStore
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def dense_encoder(model_cache: Path):
+    return make_encoder(Settings().model_path, "onnx", model_cache)
+
+
+@pytest.fixture(scope="session")
+def passage_embedder(dense_encoder) -> PassageEmbedder:
+    return PassageEmbedder(dense_encoder, SparseEncoder())
+
+
+@pytest.fixture(scope="session")
+def query_embedder(dense_encoder) -> QueryEmbedder:
+    return QueryEmbedder(dense_encoder, SparseEncoder())
+
+
+@pytest.fixture
+def fixture_docs(tmp_path: Path) -> Path:
+    """A writable copy of the team's fixture documents."""
+    target = tmp_path / "docs"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not (SHARED_CORPUS / "MANIFEST.json").exists():
+        pytest.skip("../shared/corpus is not present")
+    return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path, passage_embedder):
+    """The real corpus, indexed once per session into an embedded store."""
+    from ingest.pipeline import Indexer
+
+    store = EdgeDocumentStore(tmp_path_factory.mktemp("corpus-index") / "shard")
+    report = Indexer(store, passage_embedder).ingest([shared_corpus])
+    yield store, report
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_searcher(corpus_index, query_embedder) -> Searcher:
+    store, _ = corpus_index
+    return Searcher(store, query_embedder, ["en"])

@@ -1,0 +1,62 @@
+"""The `kb` command as a user runs it: a real process, a real data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import FIXTURES
+
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    data = tmp_path_factory.mktemp("data")
+    return {**os.environ, "KB_DATA_DIR": str(data)}
+
+
+def kb(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*KB, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def ingested(env, tmp_path_factory) -> subprocess.CompletedProcess:
+    docs = tmp_path_factory.mktemp("docs")
+    shutil.copytree(FIXTURES, docs, dirs_exist_ok=True)
+    return kb(env, "ingest", str(docs))
+
+
+def test_ingest_reports_the_skipped_file_and_exits_non_zero(ingested):
+    assert ingested.returncode == 1
+    assert "broken.md: not UTF-8" in ingested.stderr
+    assert "indexed   model-convention" in ingested.stdout
+    assert "4 indexed, 0 unchanged, 1 skipped" in ingested.stdout
+
+
+def test_search_json(env, ingested):
+    result = kb(env, "search", "claim damages from those who deceived them", "--json", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["query"] == "claim damages from those who deceived them"
+    assert payload["results"][0]["citation"] == "Model Convention, art 3"
+    assert payload["took_ms"] > 0
+
+
+def test_search_human_output_and_filters(env, ingested):
+    result = kb(env, "search", "permanent stay after three years", "-j", "US", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "1. 9 M.C. § 401(b)" in result.stdout
+    assert "COE" not in result.stdout
+
+
+def test_search_errors_exit_with_a_reason(env, ingested):
+    result = kb(env, "search", "damages", "-j", "FR")
+    assert result.returncode == 2
+    assert "Unknown jurisdiction 'FR'; known:" in result.stderr
+    assert kb(env, "search", "damages", "--limit", "500").returncode == 2

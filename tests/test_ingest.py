@@ -1,0 +1,101 @@
+"""Indexing: idempotent re-runs, replacement of changed files, bad files skipped, crash safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.metadata import Overrides
+from ingest.pipeline import Indexer
+from kb.store import EdgeDocumentStore
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = EdgeDocumentStore(tmp_path / "shard")
+    yield s
+    s.close()
+
+
+def passages_of(store, document_id: str):
+    return store.filter_documents({"field": "meta.document_id", "operator": "==", "value": document_id})
+
+
+def test_ingest_indexes_every_format_and_reports_the_broken_file(store, passage_embedder, fixture_docs):
+    report = Indexer(store, passage_embedder).ingest([fixture_docs])
+    indexed = {doc_id for _, doc_id, _ in report.indexed}
+    assert indexed == {"model-convention", "model-code", "guidance", "notes"}
+    assert [(path.name, "not UTF-8" in reason) for path, reason in report.skipped] == [("broken.md", True)]
+    assert store.count_documents() == report.passages_written
+    for document in store.filter_documents():
+        meta = document.meta
+        assert document.content and meta["citation"] and meta["document_id"] and meta["jurisdiction"]
+        assert document.embedding is not None and len(document.embedding) == 384
+
+
+def test_reingesting_unchanged_files_changes_nothing(store, passage_embedder, fixture_docs):
+    indexer = Indexer(store, passage_embedder)
+    indexer.ingest([fixture_docs / "legal"])
+    before = {d.id: d.content for d in store.filter_documents()}
+    again = indexer.ingest([fixture_docs / "legal"])
+    assert again.indexed == [] and len(again.unchanged) == 2
+    assert {d.id: d.content for d in store.filter_documents()} == before
+
+
+def test_changed_file_replaces_all_its_old_passages(store, passage_embedder, fixture_docs):
+    indexer = Indexer(store, passage_embedder)
+    indexer.ingest([fixture_docs / "legal"])
+    code = fixture_docs / "legal" / "model-code.md"
+    code.write_text(code.read_text().split("#### § 402")[0].replace("four-year", "five-year"))
+    report = indexer.ingest([fixture_docs / "legal"])
+    assert [doc_id for _, doc_id, _ in report.indexed] == ["model-code"]
+    texts = " ".join(d.content for d in passages_of(store, "model-code"))
+    assert "five-year" in texts and "four-year" not in texts
+    assert "Confidentiality" not in " ".join(d.meta["heading"] for d in passages_of(store, "model-code"))
+    assert len(passages_of(store, "model-code")) == 2
+    assert len(passages_of(store, "model-convention")) > 0  # the other document is untouched
+
+
+def test_interrupted_ingest_is_repaired_by_the_next_run(store, passage_embedder, fixture_docs, monkeypatch):
+    indexer = Indexer(store, passage_embedder)
+    indexer.ingest([fixture_docs / "legal"])
+    code = fixture_docs / "legal" / "model-code.md"
+    code.write_text(code.read_text().split("#### § 402")[0].replace("four-year", "five-year"))
+
+    def crash(filters):
+        raise KeyboardInterrupt  # the process dies after writing the new version, before cleaning up
+
+    monkeypatch.setattr(store, "delete_by_filter", crash)
+    with pytest.raises(KeyboardInterrupt):
+        indexer.ingest([fixture_docs / "legal"])
+    monkeypatch.undo()
+    report = indexer.ingest([fixture_docs / "legal"])
+    assert [doc_id for _, doc_id, _ in report.indexed] == ["model-code"]
+    current = passages_of(store, "model-code")
+    assert len({d.meta["content_hash"] for d in current}) == 1
+    assert len(current) == current[0].meta["passage_count"] == 2
+    assert "five-year" in " ".join(d.content for d in current)
+
+
+def test_options_supply_metadata_for_files_without_a_manifest(store, passage_embedder, fixture_docs):
+    report = Indexer(store, passage_embedder).ingest(
+        [fixture_docs / "notes.txt"], Overrides(jurisdiction="gb", instrument_type="guidance", title="Helpline notes")
+    )
+    assert report.skipped == []
+    (doc,) = passages_of(store, "notes")[:1]
+    assert (doc.meta["jurisdiction"], doc.meta["instrument_type"], doc.meta["title"]) == (
+        "GB",
+        "guidance",
+        "Helpline notes",
+    )
+
+
+def test_bad_options_and_missing_paths_are_reported(store, passage_embedder, fixture_docs):
+    report = Indexer(store, passage_embedder).ingest(
+        [fixture_docs / "notes.txt", fixture_docs / "missing.md"], Overrides(instrument_type="poem")
+    )
+    reasons = {path.name: reason for path, reason in report.skipped}
+    assert "unknown instrument type 'poem'" in reasons["notes.txt"]
+    assert reasons["missing.md"] == "no such file or directory"
+    assert store.count_documents() == 0

@@ -1,0 +1,129 @@
+"""Loading with unstructured (offline) and the heading-aware splitter, on the team's fixtures."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from ingest.load import Block, LoadError, clean_markdown, load_file
+from ingest.metadata import DocumentInfo, Overrides, document_info
+from ingest.passages import MAX_PART_CHARS, build_passages, cite, split_provisions
+
+from .conftest import FIXTURES
+
+
+def info(style: str, cite_as: str = "Act") -> DocumentInfo:
+    return DocumentInfo("doc", "A Title", "Short", "XX", "statute", cite_as, style)
+
+
+def test_clean_markdown_removes_artefacts_and_unglues_headings():
+    text, front = clean_markdown(
+        "---\nurl: https://example.org/x\n---\n<meta http-equiv='Content-Type' />\n####Status of victims\nBody\n"
+        "[table of contents](https://example.org/toc)\n"
+    )
+    assert front == {"url": "https://example.org/x"}
+    assert "<meta" not in text and "table of contents" not in text
+    assert "#### Status of victims" in text
+
+
+def test_partitioning_makes_no_network_attempt(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    loaded = load_file(FIXTURES / "notes.txt")
+    assert any("helpline" in block.text.lower() for block in loaded.blocks)
+
+
+@pytest.mark.parametrize("name", ["legal/model-convention.md", "guidance.html", "notes.txt", "legal/model-code.md"])
+def test_each_format_loads(name):
+    loaded = load_file(FIXTURES / name)
+    assert loaded.blocks
+
+
+def test_broken_and_unsupported_files_raise_clear_errors(tmp_path: Path):
+    with pytest.raises(LoadError, match="not UTF-8"):
+        load_file(FIXTURES / "broken.md")
+    odd = tmp_path / "x.pdfx"
+    odd.write_text("hello")
+    with pytest.raises(LoadError, match="unsupported format"):
+        load_file(odd)
+    empty = tmp_path / "empty.md"
+    empty.write_text("   \n")
+    with pytest.raises(LoadError, match="no text"):
+        load_file(empty)
+
+
+def test_treaty_articles_become_cited_passages_with_headings():
+    loaded = load_file(FIXTURES / "legal/model-convention.md")
+    doc = document_info(loaded, Overrides())
+    passages = build_passages(loaded, doc, "hash")
+    english = {p.citation: p for p in passages if p.language == "en"}
+    assert doc.cite_as == "Model Convention" and doc.jurisdiction == "COE"
+    art2 = english["Model Convention, art 2"]
+    assert art2.heading == "Waiting time before removal"
+    assert "forty-five days" in art2.text and "shelter and medical care" in art2.text
+    assert art2.provision_path[0].startswith("Chapter I")
+    assert "Model Convention, art 3" in english and "Model Convention, preamble" in english
+    # Offsets point into the normalised text of the document.
+    normalised = "\n\n".join(block.text for block in loaded.blocks)
+    assert normalised[art2.start : art2.end].startswith("Each Party shall grant")
+
+
+def test_translation_is_tagged_and_gets_distinct_ids():
+    loaded = load_file(FIXTURES / "legal/model-convention.md")
+    passages = build_passages(loaded, document_info(loaded, Overrides()), "hash")
+    dutch = [p for p in passages if p.language == "nl"]
+    assert dutch and all(p.citation.startswith("Model Convention, art") for p in dutch)
+    assert not any("Wachttijd" in p.text for p in passages if p.language == "en")
+    assert len({p.id for p in passages}) == len(passages)
+
+
+def test_us_code_subsections_are_pinpointed():
+    loaded = load_file(FIXTURES / "legal/model-code.md")
+    passages = build_passages(loaded, document_info(loaded, Overrides()), "hash")
+    assert [p.citation for p in passages] == ["9 M.C. § 401(a)", "9 M.C. § 401(b)", "9 M.C. § 402"]
+    assert passages[1].heading == "Permanent stay"
+
+
+def test_statute_sections_and_rule_paragraphs():
+    blocks = [
+        Block("UncategorizedText", "Chapter 2 Entry"),
+        Block("UncategorizedText", "Section 25a Residence for victims"),
+        Block("NarrativeText", "(1) A victim may be granted a residence permit."),
+        Block("NarrativeText", "(2) The permit may be extended."),
+    ]
+    (provision,) = split_provisions(blocks, "statute")
+    assert (provision.number, provision.heading) == ("25a", "Residence for victims")
+    assert provision.groups == ["Chapter 2 Entry"]
+    assert cite(info("statute", "AufenthG"), provision) == "AufenthG, s 25a"
+
+    rules = [
+        Block("Title", "Eligibility requirements"),
+        Block("NarrativeText", "VTS 3.1. The requirements to be met are that the person is a confirmed victim."),
+        Block("ListItem", "(a) assisting the person in their recovery"),
+        Block("NarrativeText", "VTS 3.2. For the purpose of VTS 3.1 the following apply."),
+    ]
+    first, second = split_provisions(rules, "rules")
+    rules_info = info("rules", "Immigration Rules, Appendix VTS")
+    assert cite(rules_info, first) == "Immigration Rules, Appendix VTS, para VTS 3.1"
+    assert first.heading == "Eligibility requirements"
+    assert first.blocks[0][2].startswith("VTS 3.1.") and "recovery" in first.blocks[1][2]
+    assert second.number == "VTS 3.2"
+
+
+def test_long_provision_splits_at_paragraphs_and_keeps_its_citation():
+    paragraphs = [f"({i}) " + "word " * 60 for i in range(1, 9)]
+    blocks = [Block("Title", "Article 9"), Block("Title", "Long provision")] + [
+        Block("NarrativeText", text) for text in paragraphs
+    ]
+    loaded = type("Loaded", (), {"blocks": blocks})()
+    passages = build_passages(loaded, info("treaty", "Test Treaty"), "h")
+    assert len(passages) > 1
+    assert {p.citation for p in passages} == {"Test Treaty, art 9"}
+    assert all(len(p.text) <= MAX_PART_CHARS + 400 for p in passages)
+    assert all(p.heading == "Long provision" for p in passages)
+    joined = "\n\n".join(p.text for p in passages)
+    assert all(text.strip() in joined for text in paragraphs)  # nothing lost, nothing cut mid-paragraph

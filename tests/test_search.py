@@ -1,0 +1,75 @@
+"""Search over the fixture documents: hybrid results with citations, filters and input errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import Indexer
+from kb.retrieve import Searcher, SearchError, SearchFilters
+from kb.store import EdgeDocumentStore
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory, passage_embedder, query_embedder):
+    import shutil
+
+    from .conftest import FIXTURES
+
+    docs = tmp_path_factory.mktemp("docs")
+    shutil.copytree(FIXTURES / "legal", docs / "legal")
+    store = EdgeDocumentStore(tmp_path_factory.mktemp("index") / "shard")
+    Indexer(store, passage_embedder).ingest([docs])
+    yield Searcher(store, query_embedder, ["en"])
+    store.close()
+
+
+def test_question_finds_the_provision_with_its_citation(searcher):
+    response = searcher.search("how many days must a deceived person be allowed to wait before removal", limit=3)
+    assert response.hits[0].passage.citation == "Model Convention, art 2"
+    assert response.took_ms > 0
+    as_json = response.as_json()
+    assert set(as_json["results"][0]) >= {
+        "id",
+        "document_id",
+        "title",
+        "citation",
+        "jurisdiction",
+        "instrument_type",
+        "language",
+        "text",
+        "score",
+    }
+
+
+def test_jurisdiction_filter_returns_only_that_jurisdiction(searcher):
+    response = searcher.search("waiting time before removal", SearchFilters(jurisdictions=["us"]), limit=10)
+    assert response.hits and {h.passage.jurisdiction for h in response.hits} == {"US"}
+
+
+def test_default_language_is_english_and_dutch_is_available(searcher):
+    english = searcher.search("wachttijd verwijdering", limit=20)
+    assert {h.passage.language for h in english.hits} == {"en"}
+    dutch = searcher.search("wachttijd verwijdering", SearchFilters(languages=["nl"]), limit=5)
+    assert dutch.hits[0].passage.language == "nl" and "Wachttijd" in dutch.hits[0].passage.heading
+
+
+def test_valid_filter_that_matches_nothing_returns_nothing(searcher):
+    response = searcher.search("damages", SearchFilters(jurisdictions=["US"], instrument_types=["treaty"]))
+    assert response.hits == []
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "limit", "message"),
+    [
+        ("   ", None, 10, "empty"),
+        ("x" * 2001, None, 10, "limit is 2000"),
+        ("damages", None, 0, "between 1 and 100"),
+        ("damages", None, 101, "between 1 and 100"),
+        ("damages", SearchFilters(jurisdictions=["FR"]), 10, "known: COE, US"),
+        ("damages", SearchFilters(instrument_types=["poem"]), 10, "Unknown instrument type 'poem'"),
+        ("damages", SearchFilters(languages=["fr"]), 10, "known: en, nl"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(searcher, query, filters, limit, message):
+    with pytest.raises(SearchError, match=message):
+        searcher.search(query, filters, limit)

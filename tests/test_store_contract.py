@@ -1,0 +1,200 @@
+"""One contract, two backends: the embedded Qdrant Edge shard and qdrant-client (server API, local mode)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+from haystack import Document
+from haystack.dataclasses import SparseEmbedding
+from haystack.document_stores.errors import DuplicateDocumentError
+from haystack.document_stores.types import DuplicatePolicy
+from haystack.errors import FilterError
+
+from kb.store import EdgeDocumentStore, ServerDocumentStore
+from kb.store.retrievers import EmbeddingRetriever, HybridRetriever, SparseRetriever
+
+DIM = 384
+
+
+def unit(i: int) -> list[float]:
+    """A distinct direction per document, with a little shared component so cosine is defined."""
+    vector = [0.01] * DIM
+    vector[i] = 1.0
+    norm = math.sqrt(sum(v * v for v in vector))
+    return [v / norm for v in vector]
+
+
+def make_docs() -> list[Document]:
+    rows = [
+        ("a", "US", "statute", ["residence"], 1),
+        ("b", "US", "regulation", ["compensation"], 2),
+        ("c", "DE", "statute", ["residence", "asylum"], 3),
+        ("d", "COE", "treaty", ["identification"], 4),
+        ("e", "UN", "treaty", [], 5),
+    ]
+    return [
+        Document(
+            id=doc_id,
+            content=f"passage {doc_id} about {' '.join(topics) or 'nothing'}",
+            meta={"jurisdiction": jur, "instrument_type": kind, "topics": topics, "rank": rank, "document_id": doc_id},
+            embedding=unit(rank),
+            sparse_embedding=SparseEmbedding(indices=[rank, 100], values=[1.0, 0.2]),
+        )
+        for doc_id, jur, kind, topics, rank in rows
+    ]
+
+
+@pytest.fixture(params=["edge", "server"])
+def store(request, tmp_path):
+    if request.param == "edge":
+        s = EdgeDocumentStore(tmp_path / "shard")
+    else:
+        s = ServerDocumentStore(location=":memory:", collection="contract")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def filled(store):
+    assert store.write_documents(make_docs()) == 5
+    return store
+
+
+def ids(documents: list[Document]) -> list[str]:
+    return sorted(d.id for d in documents)
+
+
+def test_write_and_count(filled):
+    assert filled.count_documents() == 5
+    assert filled.count_documents_by_filter({"field": "meta.jurisdiction", "operator": "==", "value": "US"}) == 2
+
+
+def test_round_trip_keeps_content_and_meta(filled):
+    (doc,) = filled.filter_documents({"field": "id", "operator": "==", "value": "c"})
+    assert doc.content == "passage c about residence asylum"
+    assert doc.meta["topics"] == ["residence", "asylum"]
+    assert doc.meta["rank"] == 3
+
+
+def test_duplicate_policies(filled):
+    with pytest.raises(DuplicateDocumentError):
+        filled.write_documents(make_docs()[:1], DuplicatePolicy.FAIL)
+    assert filled.write_documents(make_docs()[:2], DuplicatePolicy.SKIP) == 0
+    changed = replace(make_docs()[0], content="rewritten")
+    filled.write_documents([changed], DuplicatePolicy.OVERWRITE)
+    assert filled.count_documents() == 5
+    (doc,) = filled.filter_documents({"field": "id", "operator": "==", "value": "a"})
+    assert doc.content == "rewritten"
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"field": "meta.jurisdiction", "operator": "==", "value": "US"}, ["a", "b"]),
+        ({"field": "meta.jurisdiction", "operator": "!=", "value": "US"}, ["c", "d", "e"]),
+        ({"field": "meta.jurisdiction", "operator": "in", "value": ["DE", "UN"]}, ["c", "e"]),
+        ({"field": "meta.jurisdiction", "operator": "not in", "value": ["DE", "UN"]}, ["a", "b", "d"]),
+        ({"field": "meta.topics", "operator": "==", "value": "residence"}, ["a", "c"]),
+        ({"field": "meta.rank", "operator": ">=", "value": 4}, ["d", "e"]),
+        ({"field": "meta.rank", "operator": "<", "value": 2}, ["a"]),
+        (
+            {
+                "operator": "AND",
+                "conditions": [
+                    {"field": "meta.instrument_type", "operator": "==", "value": "statute"},
+                    {"field": "meta.jurisdiction", "operator": "==", "value": "US"},
+                ],
+            },
+            ["a"],
+        ),
+        (
+            {
+                "operator": "OR",
+                "conditions": [
+                    {"field": "meta.instrument_type", "operator": "==", "value": "treaty"},
+                    {"field": "meta.jurisdiction", "operator": "==", "value": "DE"},
+                ],
+            },
+            ["c", "d", "e"],
+        ),
+        (
+            {"operator": "NOT", "conditions": [{"field": "meta.instrument_type", "operator": "==", "value": "treaty"}]},
+            ["a", "b", "c"],
+        ),
+        ({"field": "meta.jurisdiction", "operator": "==", "value": "FR"}, []),
+    ],
+)
+def test_filter_documents(filled, filters, expected):
+    assert ids(filled.filter_documents(filters)) == expected
+
+
+def test_invalid_filters_are_rejected(filled):
+    with pytest.raises(FilterError):
+        filled.filter_documents({"field": "meta.jurisdiction", "value": "US"})
+    with pytest.raises(FilterError):
+        filled.filter_documents({"field": "meta.rank", "operator": ">", "value": "high"})
+
+
+def test_delete_documents_and_by_filter(filled):
+    filled.delete_documents(["a"])
+    assert filled.count_documents() == 4
+    assert filled.delete_by_filter({"field": "meta.instrument_type", "operator": "==", "value": "treaty"}) == 2
+    assert ids(filled.filter_documents()) == ["b", "c"]
+
+
+def test_value_counts(filled):
+    assert filled.value_counts("jurisdiction") == {"US": 2, "DE": 1, "COE": 1, "UN": 1}
+    scoped = filled.value_counts("topics", {"field": "meta.jurisdiction", "operator": "==", "value": "US"})
+    assert scoped == {"residence": 1, "compensation": 1}
+
+
+def test_embedding_search_ranks_nearest_first(filled):
+    found = EmbeddingRetriever(filled).run(query_embedding=unit(3), top_k=2)["documents"]
+    assert found[0].id == "c"
+    assert found[0].score >= found[1].score
+
+
+def test_sparse_search_matches_terms(filled):
+    found = SparseRetriever(filled).run(query_sparse_embedding=SparseEmbedding(indices=[4], values=[1.0]))["documents"]
+    assert [d.id for d in found] == ["d"]
+
+
+def test_hybrid_search_fuses_and_respects_filters(filled):
+    retriever = HybridRetriever(filled)
+    found = retriever.run(
+        query_embedding=unit(2), query_sparse_embedding=SparseEmbedding(indices=[2], values=[1.0]), top_k=3
+    )["documents"]
+    assert found[0].id == "b"
+    scoped = retriever.run(
+        query_embedding=unit(2),
+        query_sparse_embedding=SparseEmbedding(indices=[2], values=[1.0]),
+        filters={"field": "meta.jurisdiction", "operator": "==", "value": "DE"},
+        top_k=3,
+    )["documents"]
+    assert [d.id for d in scoped] == ["c"]
+
+
+def test_filter_matching_nothing_returns_nothing(filled):
+    found = filled.hybrid_search(
+        unit(1),
+        SparseEmbedding(indices=[1], values=[1.0]),
+        {"field": "meta.jurisdiction", "operator": "==", "value": "FR"},
+        10,
+    )
+    assert found == []
+
+
+def test_edge_store_persists_across_reopen(tmp_path):
+    store = EdgeDocumentStore(tmp_path / "shard")
+    store.write_documents(make_docs())
+    store.optimize()
+    store.close()
+    reopened = EdgeDocumentStore(tmp_path / "shard")
+    try:
+        assert reopened.count_documents() == 5
+        assert reopened.embedding_search(unit(5), top_k=1)[0].id == "e"
+        assert reopened.to_dict()["init_parameters"]["path"] == str(tmp_path / "shard")
+    finally:
+        reopened.close()
