@@ -112,5 +112,15 @@ def stats() -> None:
         store.close()
 
 
+def main() -> None:
+    from kb.store import StoreError
+
+    try:
+        app()
+    except StoreError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise SystemExit(3) from error
+
+
 if __name__ == "__main__":
-    app()
+    main()

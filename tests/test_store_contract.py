@@ -198,3 +198,22 @@ def test_edge_store_persists_across_reopen(tmp_path):
         assert reopened.to_dict()["init_parameters"]["path"] == str(tmp_path / "shard")
     finally:
         reopened.close()
+
+
+def test_a_second_process_gets_a_clear_error_while_the_shard_is_in_use(tmp_path):
+    import subprocess
+    import sys
+
+    holder = EdgeDocumentStore(tmp_path / "shard")
+    try:
+        code = (
+            "import sys; from kb.store import EdgeDocumentStore, StoreError\n"
+            "try:\n    EdgeDocumentStore(sys.argv[1])\nexcept StoreError as e:\n    print(e); sys.exit(3)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / "shard")], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 3
+        assert "in use by another process" in result.stdout
+    finally:
+        holder.close()

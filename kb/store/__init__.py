@@ -1,7 +1,7 @@
 """Passage stores: embedded Qdrant Edge by default, a Qdrant server or cluster when configured."""
 
 from kb.config import Settings
-from kb.store.base import PassageStore
+from kb.store.base import PassageStore, StoreError
 from kb.store.edge import EdgeDocumentStore
 from kb.store.server import ServerDocumentStore
 
@@ -14,4 +14,4 @@ def open_store(settings: Settings) -> PassageStore:
     return EdgeDocumentStore(settings.shard_dir)
 
 
-__all__ = ["EdgeDocumentStore", "PassageStore", "ServerDocumentStore", "open_store"]
+__all__ = ["EdgeDocumentStore", "PassageStore", "ServerDocumentStore", "StoreError", "open_store"]

@@ -13,6 +13,10 @@ SPARSE_VECTOR = "text-sparse"
 KEYWORD_FIELDS = ("jurisdiction", "instrument_type", "language", "topics", "document_id", "content_hash")
 
 
+class StoreError(Exception):
+    """The store cannot be opened or used; the message says why and what to do."""
+
+
 class PassageStore(Protocol):
     def count_documents(self) -> int: ...
 

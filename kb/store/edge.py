@@ -10,7 +10,7 @@ from haystack.document_stores.errors import DuplicateDocumentError
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
-from kb.store.base import DENSE_VECTOR, EMBEDDING_DIM, KEYWORD_FIELDS, SPARSE_VECTOR
+from kb.store.base import DENSE_VECTOR, EMBEDDING_DIM, KEYWORD_FIELDS, SPARSE_VECTOR, StoreError
 from kb.store.filters import convert_filters
 
 _PAGE = 1000
@@ -27,13 +27,21 @@ class EdgeDocumentStore:
             vectors={DENSE_VECTOR: qe.EdgeVectorParams(size=embedding_dim, distance=qe.Distance.Cosine)},
             sparse_vectors={SPARSE_VECTOR: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
         )
-        if self.path.is_dir() and any(self.path.iterdir()):
-            self._shard = qe.EdgeShard.load(str(self.path), config)
-        else:
+        try:
+            if self.path.is_dir() and any(self.path.iterdir()):
+                self._shard = qe.EdgeShard.load(str(self.path), config)
+                return
             self.path.mkdir(parents=True, exist_ok=True)
             self._shard = qe.EdgeShard.create(str(self.path), config)
-            for name in KEYWORD_FIELDS:
-                self._shard.update(qe.UpdateOperation.create_field_index(f"meta.{name}", qe.PayloadSchemaType.Keyword))
+        except Exception as error:  # qdrant_edge raises plain Exceptions
+            if "WouldBlock" in str(error):
+                raise StoreError(
+                    f"The index at {self.path} is in use by another process. The embedded store serves one "
+                    "process at a time; run a Qdrant server (KB_QDRANT_URL) to share an index."
+                ) from error
+            raise StoreError(f"Cannot open the index at {self.path}: {error}") from error
+        for name in KEYWORD_FIELDS:
+            self._shard.update(qe.UpdateOperation.create_field_index(f"meta.{name}", qe.PayloadSchemaType.Keyword))
 
     # --- Haystack DocumentStore protocol -------------------------------------------------
     def count_documents(self) -> int:

@@ -1,0 +1,145 @@
+"""Search latency (query embedding + hybrid retrieval), filtered and unfiltered, at the size of the
+indexed corpus and at a synthetic size (default 100k passages), in the embedded Qdrant Edge store.
+
+Needs the corpus index first (`make run`, or `kb ingest ../shared/corpus`). Synthetic passages are
+the corpus passages' own vectors with small Gaussian noise, so the vector distribution stays
+realistic; 5 % of them carry jurisdiction US, the filter the filtered runs use.
+
+    .venv/bin/python eval/bench_search.py [--size 100000] [--rounds 5] [--reference]
+
+--reference also loads the synthetic passages into qdrant-client's local mode (the server
+backend's API, in-process) and times a few queries there, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from haystack import Document
+from haystack.document_stores.types import DuplicatePolicy
+
+import kb  # noqa: F401
+from eval.common import QUERIES, peak_rss_mb, summary, timed
+from kb import services
+from kb.config import get_settings
+from kb.retrieve import Searcher, SearchFilters
+from kb.store import EdgeDocumentStore, ServerDocumentStore, open_store
+
+US_FILTER = SearchFilters(jurisdictions=["US"])
+
+
+def latency(searcher: Searcher, rounds: int) -> dict[str, dict]:
+    out = {}
+    for label, filters in (("unfiltered", None), ("filtered_US", US_FILTER)):
+        samples: list[float] = []
+        for _ in range(rounds):
+            for query in QUERIES:
+                samples += timed(lambda q=query, f=filters: searcher.search(q, f, 10), repeats=1)
+        out[label] = summary(samples)
+    return out
+
+
+def retrieval_only(store, searcher: Searcher, rounds: int) -> dict[str, dict]:
+    embedded = [searcher.query_embedder.run(text=q) for q in QUERIES]
+    us = {"field": "meta.jurisdiction", "operator": "==", "value": "US"}
+    out = {}
+    for label, filters in (("unfiltered", None), ("filtered_US", us)):
+        samples: list[float] = []
+        for _ in range(rounds):
+            for e in embedded:
+                samples += timed(
+                    lambda e=e, f=filters: store.hybrid_search(e["embedding"], e["sparse_embedding"], f, 10), 1
+                )
+        out[label] = summary(samples)
+    return out
+
+
+def synthetic(base: list[Document], size: int, seed: int = 7) -> list[Document]:
+    rng = np.random.default_rng(seed)
+    picker = random.Random(seed)
+    others = ["DE", "GB", "CA", "UN", "COE"]
+    documents = []
+    for i in range(size):
+        source = base[i % len(base)]
+        vector = np.asarray(source.embedding) + rng.normal(0, 0.03, len(source.embedding))
+        vector /= np.linalg.norm(vector)
+        meta = dict(source.meta)
+        meta["jurisdiction"] = "US" if picker.random() < 0.05 else picker.choice(others)
+        meta["document_id"] = f"synthetic-{i // 100}"
+        documents.append(
+            Document(
+                id=f"synthetic-{i}",
+                content=source.content,
+                meta=meta,
+                embedding=vector.tolist(),
+                sparse_embedding=source.sparse_embedding,
+            )
+        )
+    return documents
+
+
+def load(store, documents: list[Document], batch: int = 1000) -> float:
+    started = time.perf_counter()
+    for start in range(0, len(documents), batch):
+        store.write_documents(documents[start : start + batch], DuplicatePolicy.OVERWRITE)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--reference", action="store_true")
+    args = parser.parse_args()
+
+    settings = get_settings()
+    store = open_store(settings)
+    count = store.count_documents()
+    if not count:
+        raise SystemExit("The index is empty: run `make run` (or `kb ingest ../shared/corpus`) first.")
+    searcher = services.searcher(settings, store)
+    results: dict[str, object] = {"corpus": {"passages": count, "search": latency(searcher, args.rounds)}}
+    base = [d for d in store.filter_documents() if d.embedding is not None]
+    store.close()
+
+    documents = synthetic(base, args.size)
+    folder = Path(tempfile.mkdtemp(prefix="kb-bench-shard-"))
+    edge = EdgeDocumentStore(folder / "shard")
+    write_s = load(edge, documents)
+    started = time.perf_counter()
+    edge.optimize()
+    optimize_s = time.perf_counter() - started
+    synthetic_searcher = Searcher(edge, searcher.query_embedder, settings.languages)
+    disk_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+    results[f"edge_{args.size}"] = {
+        "write_s": round(write_s, 1),
+        "optimize_s": round(optimize_s, 1),
+        "disk_mb": round(disk_mb, 1),
+        "search": latency(synthetic_searcher, args.rounds),
+        "retrieval_only": retrieval_only(edge, synthetic_searcher, args.rounds),
+    }
+    edge.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+    if args.reference:
+        local = ServerDocumentStore(location=":memory:", collection="bench")
+        local_write_s = load(local, documents)
+        local_searcher = Searcher(local, searcher.query_embedder, settings.languages)
+        results[f"qdrant_client_local_{args.size}"] = {
+            "write_s": round(local_write_s, 1),
+            "retrieval_only": retrieval_only(local, local_searcher, rounds=1),
+        }
+        local.close()
+    results["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
