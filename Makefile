@@ -29,8 +29,8 @@ test: venv
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	$(BIN)/python eval/bench_embed.py
-	$(BIN)/python eval/bench_search.py
+	$(BIN)/python -m eval.bench_embed
+	$(BIN)/python -m eval.bench_search
 
 clean:
 	rm -rf data .pytest_cache

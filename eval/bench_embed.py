@@ -1,6 +1,6 @@
 """Embedding speed: query latency and passage throughput, ONNX export against torch, same process.
 
-.venv/bin/python eval/bench_embed.py [--corpus ../shared/corpus] [--passages 192]
+.venv/bin/python -m eval.bench_embed [--corpus ../shared/corpus] [--passages 192]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ingest.load import load_file
 from ingest.metadata import Overrides, document_info
 from ingest.passages import build_passages
 from kb.config import Settings
-from kb.embed import make_encoder
+from kb.embed import embedding_text, make_encoder
 
 
 def corpus_passages(corpus: Path, count: int) -> list[str]:
@@ -27,7 +27,7 @@ def corpus_passages(corpus: Path, count: int) -> list[str]:
     for name in ("coe-cets197.md", "us-22usc-ch78-tvpa.md", "de-aufenthg-en.md"):
         loaded = load_file(corpus / name)
         passages = build_passages(loaded, document_info(loaded, Overrides()), "bench")
-        texts.extend(p.embedding_text() for p in passages if p.language == "en")
+        texts.extend(embedding_text(p.to_document(), ("citation", "heading")) for p in passages if p.language == "en")
     return texts[:count]
 
 

@@ -5,7 +5,7 @@ Needs the corpus index first (`make run`, or `kb ingest ../shared/corpus`). Synt
 the corpus passages' own vectors with small Gaussian noise, so the vector distribution stays
 realistic; 5 % of them carry jurisdiction US, the filter the filtered runs use.
 
-    .venv/bin/python eval/bench_search.py [--size 100000] [--rounds 5] [--reference]
+    .venv/bin/python -m eval.bench_search [--size 100000] [--rounds 5] [--reference]
 
 --reference also loads the synthetic passages into qdrant-client's local mode (the server
 backend's API, in-process) and times a few queries there, in the same run.
@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -127,6 +128,7 @@ def main() -> None:
     }
     edge.close()
     shutil.rmtree(folder, ignore_errors=True)
+    print(json.dumps(results), file=sys.stderr, flush=True)  # partial results, in case the reference is stopped
 
     if args.reference:
         local = ServerDocumentStore(location=":memory:", collection="bench")

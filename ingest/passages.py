@@ -70,14 +70,11 @@ def _provision_start(block: Block, style: str, current: Provision | None) -> tup
         match = _DOTTED_SECTION.match(text)
         if match:
             return match.group(1), match.group(2)
-        if style == "usc" and current and current.number and "(" not in current.number:
-            match = _USC_SUBSECTION.match(text)
-            if match:
-                return f"{current.number}({match.group(1)})", match.group(2)
-        if style == "usc" and current and "(" in current.number:
-            match = _USC_SUBSECTION.match(text)
-            if match:
-                return f"{current.number.split('(')[0]}({match.group(1)})", match.group(2)
+        match = _USC_SUBSECTION.match(text)
+        if match and style == "usc" and current and current.number[:1].isdigit():
+            # "(l) Adjustment of status ..." under § 1255 is the pinpoint 1255(l).
+            section = current.number.split("(")[0]
+            return f"{section}({match.group(1)})", match.group(2)
     return None
 
 

@@ -21,6 +21,9 @@ from ingest.passages import build_passages
 from kb.embed import PassageEmbedder
 from kb.store.base import PassageStore
 
+# Document formats found in folders that this version does not read yet (reported, not failed).
+UNREAD_DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".xml", ".epub"}
+
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
 PIPELINE_VERSION = "passages-1"
 
@@ -30,7 +33,7 @@ class IngestReport:
     indexed: list[tuple[Path, str, int]] = field(default_factory=list)  # (path, document id, passages)
     unchanged: list[tuple[Path, str]] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, reason)
-    ignored: list[Path] = field(default_factory=list)  # files of other formats inside folders
+    ignored: list[Path] = field(default_factory=list)  # documents in formats not read yet
     seconds: float = 0.0
 
     @property
@@ -47,7 +50,7 @@ def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
                     continue
                 if child.suffix.lower() in SUPPORTED_SUFFIXES:
                     files.append(child)
-                elif child.name != "MANIFEST.json":
+                elif child.suffix.lower() in UNREAD_DOCUMENT_SUFFIXES:
                     report.ignored.append(child)
         elif path.exists():
             files.append(path)

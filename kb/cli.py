@@ -45,7 +45,7 @@ def ingest(
     for path, doc_id in report.unchanged:
         out.print(f"unchanged {doc_id} from {path}")
     for path in report.ignored:
-        out.print(f"ignored   {path} (not a supported format)")
+        out.print(f"ignored   {path} (this format is not read yet)")
     for path, reason in report.skipped:
         err.print(f"[red]skipped[/red]   {path}: {reason}")
     rate = report.passages_written / report.seconds if report.seconds else 0.0

@@ -1,4 +1,4 @@
-"""The vocabulary every part of Haven speaks: instruments, passages and search results."""
+"""The vocabulary every part of Haven speaks: jurisdictions, instrument types, passages and search hits."""
 
 from __future__ import annotations
 
@@ -29,20 +29,6 @@ def passage_id(document_id: str, provision_path: list[str], part: int) -> str:
 
 
 @dataclass
-class Instrument:
-    """A document as a whole: a treaty, statute, regulation, case or guidance."""
-
-    id: str
-    title: str
-    short_title: str
-    jurisdiction: str
-    instrument_type: str
-    cite_as: str  # the name used in pinpoint citations, e.g. "CETS No 197" or "AufenthG"
-    url: str = ""
-    date: str = ""
-
-
-@dataclass
 class Passage:
     """One provision, or one part of a long provision, with its citation and metadata."""
 
@@ -65,10 +51,6 @@ class Passage:
     part: int = 0
     page: int | None = None
     topics: list[str] = field(default_factory=list)
-
-    def embedding_text(self) -> str:
-        """What the embedder sees: the citation and heading give a bare paragraph its context."""
-        return f"{self.citation}. {self.heading}\n{self.text}" if self.heading else f"{self.citation}\n{self.text}"
 
     def to_document(self) -> Document:
         meta = asdict(self)
