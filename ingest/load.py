@@ -37,6 +37,11 @@ _ARTEFACT_LINES = re.compile(
     r"^(<meta [^>]*>|\[table of contents\]\([^)]*\)|(Title|URL Source|Markdown Content|Published Time):.*)\s*$",
     re.M | re.I,
 )
+# "1.  Each Party shall ..." opens numbered paragraph 1: keep the number (Markdown would turn it
+# into a bare list item) and start a new block even after a hard line break. Numbers in front of
+# "(a)" or a rule number ("1.   VTS 1.1.") are list artefacts of the rendering and stay lists.
+_NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,3})\.(\s+)(?![\s(]|[A-Z]{2,6}\s+\d|[A-Z]?\d{3})", re.M)
+_LINE_BEFORE_NUMBER = re.compile(r"(?<=\S)[ \t]*\n(?=\d{1,3}\.\s+(?![\s(]|[A-Z]{2,6}\s+\d|[A-Z]?\d{3}))")
 _SHOW_SUFFIX = re.compile(r",\s*Show$")  # gov.uk accordion headings: "Validity requirements ..., Show"
 
 
@@ -57,6 +62,8 @@ def clean_markdown(text: str) -> tuple[str, dict[str, str]]:
         text = text[match.end() :]
     text = _ARTEFACT_LINES.sub("", text)
     text = _GLUED_HEADING.sub(r"\1 ", text)
+    text = _LINE_BEFORE_NUMBER.sub("\n\n", text)
+    text = _NUMBERED_PARAGRAPH.sub(r"\1\\.\2", text)
     return text, front
 
 

@@ -153,31 +153,72 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
     return [p for p in provisions if p.blocks]
 
 
-def cite(info: DocumentInfo, provision: Provision) -> str:
+def cite(info: DocumentInfo, provision: Provision, paragraph: str = "") -> str:
     number = provision.number
     if number == "preamble":
         return f"{info.cite_as}, preamble" if info.style == "treaty" else f"{info.cite_as}, introductory text"
     if not number:
         return f"{info.cite_as}, '{provision.heading}'" if provision.heading else info.cite_as
+    pinpoint = f"{number}({paragraph})" if paragraph else number
     if info.style == "treaty":
-        return f"{info.cite_as}, art {number}"
+        return f"{info.cite_as}, art {pinpoint}"
     if info.style == "usc":
-        return f"{info.cite_as} § {number}"
+        return f"{info.cite_as} § {pinpoint}"
     if info.style == "rules":
         return f"{info.cite_as}, para {number}"
-    return f"{info.cite_as}, s {number}"
+    return f"{info.cite_as}, s {pinpoint}"
 
 
-def _parts(blocks: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
-    parts: list[list[tuple[int, int, str]]] = [[]]
-    size = 0
+# The first level of numbered paragraphs inside a provision, by citation style.
+_PARAGRAPH = {
+    "treaty": re.compile(r"^(\d{1,3})\.\s"),  # 1. Each Party shall ...
+    "statute": re.compile(r"^\((\d{1,3}[a-z]{0,2})\)\s"),  # (4a) As a general rule ...
+    "usc": re.compile(r"^\(([a-z]{1,2})\)\s"),  # (a) Whoever ... (in a section without subsection headings)
+    "usc-subsection": re.compile(r"^\((\d{1,3})\)\s"),  # (1) If ... (inside subsection (l))
+}
+_SMALL_INTRO = 300
+
+Blocks = list[tuple[int, int, str]]
+
+
+def _paragraphs(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
+    """The provision's blocks grouped by first-level paragraph; "" labels text before the first one."""
+    key = "usc-subsection" if style == "usc" and "(" in provision.number else style
+    pattern = _PARAGRAPH.get(key)
+    groups: list[tuple[str, Blocks]] = [("", [])]
+    for block in provision.blocks:
+        match = pattern.match(block[2]) if pattern else None
+        if match:
+            groups.append((match.group(1), [block]))
+        else:
+            groups[-1][1].append(block)
+    groups = [(label, blocks) for label, blocks in groups if blocks]
+    # A short lead-in ("For the purposes of this Convention:") belongs with what follows it.
+    if len(groups) > 1 and groups[0][0] == "" and _size(groups[0][1]) < _SMALL_INTRO:
+        groups[1] = (groups[1][0], groups[0][1] + groups[1][1])
+        groups = groups[1:]
+    return groups
+
+
+def _size(blocks: Blocks) -> int:
+    return sum(len(text) + 2 for _, _, text in blocks)
+
+
+def _by_size(blocks: Blocks) -> list[Blocks]:
+    chunks: list[Blocks] = [[]]
     for block in blocks:
-        if parts[-1] and size + len(block[2]) > MAX_PART_CHARS:
-            parts.append([])
-            size = 0
-        parts[-1].append(block)
-        size += len(block[2]) + 2
-    return parts
+        if chunks[-1] and _size(chunks[-1]) + len(block[2]) > MAX_PART_CHARS:
+            chunks.append([])
+        chunks[-1].append(block)
+    return chunks
+
+
+def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
+    """A provision that fits the embedder's window is one passage; a longer one is split at its
+    numbered paragraphs (each cited as such), and a paragraph too long for one passage at its blocks."""
+    if _size(provision.blocks) <= MAX_PART_CHARS:
+        return [("", provision.blocks)]
+    return [(label, chunk) for label, blocks in _paragraphs(provision, style) for chunk in _by_size(blocks)]
 
 
 def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[Passage]:
@@ -191,18 +232,18 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
         if occurrences["/".join(path)] > 1:  # a translation repeats the numbering
             path[-1] = f"{label} #{occurrences['/'.join(path)]}"
         language = provision.language or "en"
-        for part_index, part in enumerate(_parts(provision.blocks)):
-            drafts.append((provision, path, part_index, part, language))
+        for part_index, (paragraph, part) in enumerate(_parts(provision, info.style)):
+            drafts.append((provision, path, paragraph, part_index, part, language))
     passages = []
-    for provision, path, part_index, part, language in drafts:
+    for provision, path, paragraph, part_index, part, language in drafts:
         passages.append(
             Passage(
                 id=passage_id(info.id, path, part_index),
                 document_id=info.id,
                 text="\n\n".join(text for _, _, text in part),
-                citation=cite(info, provision),
+                citation=cite(info, provision, paragraph),
                 heading=provision.heading,
-                provision_path=path,
+                provision_path=[*path, f"({paragraph})"] if paragraph else path,
                 title=info.title,
                 short_title=info.short_title,
                 jurisdiction=info.jurisdiction,

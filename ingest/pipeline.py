@@ -25,7 +25,7 @@ from kb.store.base import PassageStore
 UNREAD_DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".xml", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
-PIPELINE_VERSION = "passages-1"
+PIPELINE_VERSION = "passages-2"
 
 
 @dataclass

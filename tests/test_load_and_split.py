@@ -69,7 +69,7 @@ def test_treaty_articles_become_cited_passages_with_headings():
     assert "Model Convention, art 3" in english and "Model Convention, preamble" in english
     # Offsets point into the normalised text of the document.
     normalised = "\n\n".join(block.text for block in loaded.blocks)
-    assert normalised[art2.start : art2.end].startswith("Each Party shall grant")
+    assert normalised[art2.start : art2.end].startswith("1. Each Party shall grant")  # the number is kept
 
 
 def test_translation_is_tagged_and_gets_distinct_ids():
@@ -127,3 +127,30 @@ def test_long_provision_splits_at_paragraphs_and_keeps_its_citation():
     assert all(p.heading == "Long provision" for p in passages)
     joined = "\n\n".join(p.text for p in passages)
     assert all(text.strip() in joined for text in paragraphs)  # nothing lost, nothing cut mid-paragraph
+
+
+def test_long_provisions_are_cited_to_their_numbered_paragraphs():
+    filler = "word " * 120
+    statute = (
+        [Block("Title", "Section 25 Residence on humanitarian grounds")]
+        + [Block("NarrativeText", f"({label}) {filler}") for label in ("1", "4", "4a")]
+        + [Block("NarrativeText", "1. a numbered item inside subsection (4a)")]
+    )
+    loaded = type("Loaded", (), {"blocks": statute})()
+    passages = build_passages(loaded, info("statute", "AufenthG"), "h")
+    assert [p.citation for p in passages] == ["AufenthG, s 25(1)", "AufenthG, s 25(4)", "AufenthG, s 25(4a)"]
+    assert passages[-1].text.endswith("inside subsection (4a)")
+    assert passages[-1].provision_path[-2:] == ["25", "(4a)"]
+
+    treaty = [Block("Title", "Article 7"), Block("Title", "Status of victims")] + [
+        Block("NarrativeText", f"{n}. {filler}") for n in (1, 2)
+    ]
+    loaded = type("Loaded", (), {"blocks": treaty})()
+    citations = [p.citation for p in build_passages(loaded, info("treaty", "Palermo Protocol"), "h")]
+    assert citations == ["Palermo Protocol, art 7(1)", "Palermo Protocol, art 7(2)"]
+
+
+def test_markdown_numbered_paragraphs_keep_their_numbers_but_list_artefacts_do_not():
+    text, _ = clean_markdown("c) cooperation.     \n2.  In order to ensure\n\n1.   VTS 1.1. An applicant\n")
+    assert "\n\n2\\.  In order" in text  # a new block, number escaped from Markdown's list syntax
+    assert "1.   VTS 1.1." in text  # a rendering artefact in front of a rule number stays a list marker
