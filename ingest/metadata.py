@@ -100,7 +100,7 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     entry = read_manifest(loaded.path.parent).get(loaded.path.name, {})
     text = "\n".join(block.text for block in loaded.blocks)
     first_title = next((b.text for b in loaded.blocks if b.category == "Title"), loaded.path.stem)
-    title = overrides.title or entry.get("title") or loaded.front_matter.get("title") or first_title
+    title = overrides.title or entry.get("title") or loaded.front_matter.get("title") or loaded.title or first_title
     doc_id = entry.get("id") or slugify(f"{loaded.path.stem}")
     jurisdiction = (overrides.jurisdiction or entry.get("jurisdiction") or infer_jurisdiction(text)).upper()
     if (

@@ -1,156 +1,17 @@
-"""Heading-aware splitting: one provision per passage, long provisions in parts, each with its citation."""
+"""Passages: one provision per passage, long provisions split at their paragraphs, each with its citation."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
-from ingest.language import clearly_other_language, detect_language
-from ingest.load import Block, LoadedFile
+from ingest.load import LoadedFile
 from ingest.metadata import DocumentInfo
+from ingest.structure import Blocks, Provision, split_provisions
 from kb.model import Passage, passage_id
 
 # Passages stay inside the embedder's 256-token window (about 1,000 characters of legal English).
 MAX_PART_CHARS = 1000
-
-_NUM = r"(\d+[a-zA-Z]{0,3}|[IVXLC]+)"
-_ARTICLE = re.compile(rf"^(?:Article|ARTICLE|Art\.|Artikel|ARTIKEL)\s+{_NUM}\b\.?\s*[-–—:]?\s*(.*)$")
-_USC_SECTION = re.compile(r"^§+\s*(\d+[A-Za-z0-9-]*)\.?\s*(.*)$")
-_STATUTE_SECTION = re.compile(r"^(?:Section|Sec\.)\s+(\d+[a-z]{0,3})\b\.?\s*(.*)$")
-_DOTTED_SECTION = re.compile(r"^(\d+(?:\.\d+)+)\s+([A-Z].*)$")  # Criminal Code "279.01 Trafficking in persons"
-_RULE = re.compile(r"^((?:[A-Z]{2,6}\s+\d+(?:\.\d+)+)|(?:[A-Z]?\d{3}[A-Z]{0,3}))\.?\s+(.*)$")
-_BARE_ROMAN = re.compile(r"^[IVXLC]+$")
-_USC_SUBSECTION = re.compile(r"^\(([a-z]{1,2}|\d+)\)\s+(.*)$")
-_GROUP = re.compile(
-    r"^(TITLE|Title|PART|Part|CHAPTER|Chapter|SECTION|Division|DIVISION|Subdivision|HOOFDSTUK|Hoofdstuk|AFDELING|Afdeling|TITEL|Titel|DEEL|Deel)\s+"
-    rf"{_NUM}\b\s*[-–—.:]?\s*(.*)$"
-)
-_GROUP_RANK = {
-    "title": 0,
-    "titel": 0,
-    "part": 1,
-    "deel": 1,
-    "chapter": 2,
-    "hoofdstuk": 2,
-    "section": 3,
-    "afdeling": 3,
-    "division": 3,
-    "subdivision": 4,
-}
-
-
-@dataclass
-class Provision:
-    number: str  # "13", "1255(l)", "VTS 3.1", "preamble", or "" for an unnumbered heading section
-    heading: str
-    groups: list[str]
-    blocks: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, text)
-    language: str = ""
-
-
-def _is_heading_like(block: Block) -> bool:
-    return block.category == "Title" or (len(block.text) <= 120 and not block.text.endswith((".", ";", ",", ":")))
-
-
-def _provision_start(block: Block, style: str, current: Provision | None) -> tuple[str, str] | None:
-    """(number, heading) when this block opens a provision, else None."""
-    text = block.text
-    if style == "rules":
-        match = _RULE.match(text)
-        if match and not _GROUP.match(text):
-            return match.group(1), ""
-    if not _is_heading_like(block):
-        return None
-    for pattern in (_ARTICLE, _USC_SECTION, _STATUTE_SECTION):
-        match = pattern.match(text)
-        if match:
-            return match.group(1), match.group(2).strip(" -–—")
-    if block.category == "Title":
-        match = _DOTTED_SECTION.match(text)
-        if match:
-            return match.group(1), match.group(2)
-        match = _USC_SUBSECTION.match(text)
-        if match and style == "usc" and current and current.number[:1].isdigit():
-            # "(l) Adjustment of status ..." under § 1255 is the pinpoint 1255(l).
-            section = current.number.split("(")[0]
-            return f"{section}({match.group(1)})", match.group(2)
-    return None
-
-
-def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
-    provisions: list[Provision] = []
-    groups: list[tuple[int, str]] = []
-    current: Provision | None = None
-    pending_group_name = False
-    rules_heading = ""  # in rules, the last unnumbered heading names the paragraphs under it
-    offset = 0
-    for block in blocks:
-        start, end = offset, offset + len(block.text)
-        offset = end + 2  # blocks are joined with a blank line in the normalised text
-        text = block.text
-
-        started = _provision_start(block, style, current)
-        if started:
-            number, heading = started
-            current = Provision(number, heading, [label for _, label in groups])
-            provisions.append(current)
-            pending_group_name = False
-            if style == "rules":  # a rule paragraph's number opens its own text
-                current.heading = rules_heading
-                current.blocks.append((start, end, text))
-            continue
-
-        if block.category == "Title" and _BARE_ROMAN.match(text):
-            groups = [(r, label) for r, label in groups if r < _GROUP_RANK["chapter"]]
-            groups.append((_GROUP_RANK["chapter"], text))
-            pending_group_name, current = True, None
-            continue
-
-        group = _GROUP.match(text) if _is_heading_like(block) else None
-        if group and not (style == "statute" and group.group(1) == "Section"):
-            rank = _GROUP_RANK[group.group(1).lower()]
-            groups = [(r, label) for r, label in groups if r < rank]
-            name = group.group(3).strip(" -–—")
-            groups.append((rank, f"{group.group(1).title()} {group.group(2)}" + (f" {name}" if name else "")))
-            pending_group_name = not name
-            current = None
-            continue
-
-        if block.category == "Title" and pending_group_name and groups:
-            rank, label = groups[-1]
-            groups[-1] = (rank, f"{label} {text}")
-            pending_group_name = False
-            continue
-
-        if (
-            current is not None
-            and not current.blocks
-            and not current.heading
-            and _is_heading_like(block)
-            and style != "rules"
-        ):
-            current.heading = text.strip(" -–—")
-            continue
-
-        translated = current is not None and current.language and len(text.split()) >= 4
-        if translated and clearly_other_language(text, current.language):
-            groups, current = [], None  # a translation follows: its text opens provisions of its own
-        if block.category == "Title" and style != "rules" and (current is None or not current.blocks):
-            continue  # a document or part title outside any provision
-        if style == "rules" and block.category == "Title":
-            # An unnumbered heading in a body of rules names the paragraphs that follow.
-            rules_heading = text
-            current = Provision("", text, [label for _, label in groups])
-            provisions.append(current)
-            continue
-        if current is None:
-            current = Provision("preamble", "", [label for _, label in groups])
-            provisions.append(current)
-        current.blocks.append((start, end, text))
-        if not current.language and len(text.split()) >= 6:
-            current.language = detect_language(text, default="")
-    return [p for p in provisions if p.blocks]
 
 
 def cite(info: DocumentInfo, provision: Provision, paragraph: str = "") -> str:
@@ -172,13 +33,11 @@ def cite(info: DocumentInfo, provision: Provision, paragraph: str = "") -> str:
 # The first level of numbered paragraphs inside a provision, by citation style.
 _PARAGRAPH = {
     "treaty": re.compile(r"^(\d{1,3})\.\s"),  # 1. Each Party shall ...
-    "statute": re.compile(r"^\((\d{1,3}[a-z]{0,2})\)\s"),  # (4a) As a general rule ...
+    "statute": re.compile(r"^\((\d{1,3}(?:\.\d{1,2})?[a-z]{0,2})\)\s"),  # (4a) As a general rule ... / (3.1)
     "usc": re.compile(r"^\(([a-z]{1,2})\)\s"),  # (a) Whoever ... (in a section without subsection headings)
     "usc-subsection": re.compile(r"^\((\d{1,3})\)\s"),  # (1) If ... (inside subsection (l))
 }
 _SMALL_INTRO = 300
-
-Blocks = list[tuple[int, int, str]]
 
 
 def _paragraphs(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
@@ -222,7 +81,7 @@ def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
 
 
 def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[Passage]:
-    provisions = split_provisions(loaded.blocks, info.style)
+    provisions = loaded.provisions if loaded.provisions is not None else split_provisions(loaded.blocks, info.style)
     occurrences: Counter[str] = Counter()
     drafts = []
     for provision in provisions:

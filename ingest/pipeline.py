@@ -22,7 +22,7 @@ from kb.embed import PassageEmbedder
 from kb.store.base import PassageStore
 
 # Document formats found in folders that this version does not read yet (reported, not failed).
-UNREAD_DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".xml", ".epub"}
+UNREAD_DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
 PIPELINE_VERSION = "passages-2"

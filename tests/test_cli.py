@@ -36,7 +36,7 @@ def test_ingest_reports_the_skipped_file_and_exits_non_zero(ingested):
     assert ingested.returncode == 1
     assert "broken.md: not UTF-8" in ingested.stderr
     assert "indexed   model-convention" in ingested.stdout
-    assert "4 indexed, 0 unchanged, 1 skipped" in ingested.stdout
+    assert "5 indexed, 0 unchanged, 3 skipped" in ingested.stdout
 
 
 def test_search_json(env, ingested):

@@ -25,8 +25,10 @@ def passages_of(store, document_id: str):
 def test_ingest_indexes_every_format_and_reports_the_broken_file(store, passage_embedder, fixture_docs):
     report = Indexer(store, passage_embedder).ingest([fixture_docs])
     indexed = {doc_id for _, doc_id, _ in report.indexed}
-    assert indexed == {"model-convention", "model-code", "guidance", "notes"}
-    assert [(path.name, "not UTF-8" in reason) for path, reason in report.skipped] == [("broken.md", True)]
+    assert indexed == {"model-convention", "model-code", "guidance", "notes", "model-act"}
+    reasons = {path.name: reason for path, reason in report.skipped}
+    assert set(reasons) == {"broken.md", "truncated.xml", "akoma.xml"}
+    assert "not UTF-8" in reasons["broken.md"] and "invalid XML" in reasons["truncated.xml"]
     assert store.count_documents() == report.passages_written
     for document in store.filter_documents():
         meta = document.meta

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import Block, LoadError, clean_markdown, load_file
+from ingest.load import LoadedFile, LoadError, clean_markdown, load_file
 from ingest.metadata import DocumentInfo, Overrides, document_info
-from ingest.passages import MAX_PART_CHARS, build_passages, cite, split_provisions
+from ingest.passages import MAX_PART_CHARS, build_passages, cite
+from ingest.structure import Block, split_provisions
 
 from .conftest import FIXTURES
 
@@ -119,7 +120,7 @@ def test_long_provision_splits_at_paragraphs_and_keeps_its_citation():
     blocks = [Block("Title", "Article 9"), Block("Title", "Long provision")] + [
         Block("NarrativeText", text) for text in paragraphs
     ]
-    loaded = type("Loaded", (), {"blocks": blocks})()
+    loaded = LoadedFile(Path("t.md"), blocks, {})
     passages = build_passages(loaded, info("treaty", "Test Treaty"), "h")
     assert len(passages) > 1
     assert {p.citation for p in passages} == {"Test Treaty, art 9"}
@@ -136,7 +137,7 @@ def test_long_provisions_are_cited_to_their_numbered_paragraphs():
         + [Block("NarrativeText", f"({label}) {filler}") for label in ("1", "4", "4a")]
         + [Block("NarrativeText", "1. a numbered item inside subsection (4a)")]
     )
-    loaded = type("Loaded", (), {"blocks": statute})()
+    loaded = LoadedFile(Path("t.md"), statute, {})
     passages = build_passages(loaded, info("statute", "AufenthG"), "h")
     assert [p.citation for p in passages] == ["AufenthG, s 25(1)", "AufenthG, s 25(4)", "AufenthG, s 25(4a)"]
     assert passages[-1].text.endswith("inside subsection (4a)")
@@ -145,7 +146,7 @@ def test_long_provisions_are_cited_to_their_numbered_paragraphs():
     treaty = [Block("Title", "Article 7"), Block("Title", "Status of victims")] + [
         Block("NarrativeText", f"{n}. {filler}") for n in (1, 2)
     ]
-    loaded = type("Loaded", (), {"blocks": treaty})()
+    loaded = LoadedFile(Path("t.md"), treaty, {})
     citations = [p.citation for p in build_passages(loaded, info("treaty", "Palermo Protocol"), "h")]
     assert citations == ["Palermo Protocol, art 7(1)", "Palermo Protocol, art 7(2)"]
 
@@ -154,3 +155,28 @@ def test_markdown_numbered_paragraphs_keep_their_numbers_but_list_artefacts_do_n
     text, _ = clean_markdown("c) cooperation.     \n2.  In order to ensure\n\n1.   VTS 1.1. An applicant\n")
     assert "\n\n2\\.  In order" in text  # a new block, number escaped from Markdown's list syntax
     assert "1.   VTS 1.1." in text  # a rendering artefact in front of a rule number stays a list marker
+
+
+def test_lims_xml_takes_the_tree_from_the_markup():
+    loaded = load_file(FIXTURES / "xml/model-act.xml")
+    doc = document_info(loaded, Overrides(jurisdiction="CA"))
+    assert doc.title == "Model Protection Act"
+    passages = build_passages(loaded, doc, "h")
+    by_citation = {p.citation: p for p in passages}
+    section = by_citation["Model Protection Act, s 24"]
+    assert section.heading == "Temporary permit"
+    assert section.provision_path == ["PART 1 Protection", "24"]
+    assert "(2) The permit lasts for at least" in section.text and "(b) the length of the proceedings" in section.text
+    assert "2001, c. 1" not in section.text  # historical notes are not law
+    offence = by_citation["Model Protection Act, s 118"]
+    assert offence.provision_path[:2] == ["PART 1 Protection", "DIVISION 1 Offences"]
+    assert offence.text == "No person shall move another person across a border by deception, see section 24."
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("xml/truncated.xml", "invalid XML"), ("xml/akoma.xml", "Akoma Ntoso XML is not read yet")],
+)
+def test_bad_or_unread_xml_is_reported(name, reason):
+    with pytest.raises(LoadError, match=reason):
+        load_file(FIXTURES / name)
