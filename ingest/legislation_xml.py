@@ -123,7 +123,8 @@ def _read_lims(root: etree._Element) -> tuple[list[Block], list[Provision], str]
                 lines[0] = lines[0][len(number) + 1 :]
             for line in lines:
                 provision.blocks.append(builder.add("NarrativeText", line))
-        if provision.blocks:
+        # Sections that only say "[Repealed, ...]" or "[Amendments]" carry no law to search.
+        if any(not (text.startswith("[") and text.endswith("]")) for _, _, text in provision.blocks):
             provisions.append(provision)
     if not provisions:
         raise XmlFormatError("no sections found in the LIMS XML")
