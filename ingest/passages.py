@@ -114,6 +114,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
                 content_hash=digest,
                 passage_count=len(drafts),
                 part=part_index,
+                source=str(loaded.path.resolve()),
             )
         )
     return passages

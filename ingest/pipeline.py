@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from haystack import Document
 from haystack.components.writers import DocumentWriter
 from haystack.document_stores.types import DuplicatePolicy
 
@@ -34,6 +35,7 @@ class IngestReport:
     unchanged: list[tuple[Path, str]] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, reason)
     ignored: list[Path] = field(default_factory=list)  # documents in formats not read yet
+    pruned: list[str] = field(default_factory=list)  # document ids whose files are gone
     seconds: float = 0.0
 
     @property
@@ -65,9 +67,10 @@ class Indexer:
         self.embedder = embedder
         self.writer = DocumentWriter(store, policy=DuplicatePolicy.OVERWRITE)
 
-    def ingest(self, paths: Iterable[Path], overrides: Overrides | None = None) -> IngestReport:
+    def ingest(self, paths: Iterable[Path], overrides: Overrides | None = None, prune: bool = False) -> IngestReport:
         import time
 
+        paths = list(paths)
         started = time.perf_counter()
         report = IngestReport()
         overrides = overrides or Overrides()
@@ -77,6 +80,8 @@ class Indexer:
                 self._ingest_file(path, overrides, report, seen_ids)
             except (LoadError, ManifestError) as error:
                 report.skipped.append((path, str(error)))
+        if prune:
+            report.pruned = self.prune([p for p in paths if p.is_dir()], keep=set(seen_ids))
         if report.indexed:
             self.store.optimize()
         report.seconds = time.perf_counter() - started
@@ -109,12 +114,25 @@ class Indexer:
             {
                 "operator": "AND",
                 "conditions": [
-                    {"field": "meta.document_id", "operator": "==", "value": info.id},
+                    _of_document(info.id),
                     {"field": "meta.content_hash", "operator": "!=", "value": digest},
                 ],
             }
         )
         report.indexed.append((path, info.id, len(passages)))
+
+    def prune(self, folders: list[Path], keep: set[str]) -> list[str]:
+        """Remove documents read from these folders whose files no longer exist."""
+        roots = [folder.resolve() for folder in folders]
+        removed = []
+        for document_id in sorted(self.store.value_counts("document_id")):
+            if document_id in keep:
+                continue
+            source = Path(document_source(self.store, document_id))
+            if any(source.is_relative_to(root) for root in roots) and not source.exists():
+                remove_document(self.store, document_id)
+                removed.append(document_id)
+        return removed
 
     @staticmethod
     def _claim(document_id: str, path: Path, seen: dict[str, Path]) -> None:
@@ -123,7 +141,7 @@ class Indexer:
         seen[document_id] = path
 
     def _is_current(self, document_id: str, digest: str) -> bool:
-        of_document = {"field": "meta.document_id", "operator": "==", "value": document_id}
+        of_document = _of_document(document_id)
         current = self.store.filter_documents(
             {
                 "operator": "AND",
@@ -133,3 +151,22 @@ class Indexer:
         if not current or len(current) != current[0].meta.get("passage_count"):
             return False
         return self.store.count_documents_by_filter(of_document) == len(current)
+
+
+def _of_document(document_id: str) -> dict:
+    return {"field": "meta.document_id", "operator": "==", "value": document_id}
+
+
+def document_passages(store: PassageStore, document_id: str) -> list[Document]:
+    """A document's passages in reading order."""
+    passages = store.filter_documents(_of_document(document_id))
+    return sorted(passages, key=lambda d: (d.meta.get("start", 0), d.meta.get("part", 0)))
+
+
+def document_source(store: PassageStore, document_id: str) -> str:
+    passages = store.filter_documents(_of_document(document_id))
+    return passages[0].meta.get("source", "") if passages else ""
+
+
+def remove_document(store: PassageStore, document_id: str) -> int:
+    return store.delete_by_filter(_of_document(document_id))

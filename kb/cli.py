@@ -25,6 +25,7 @@ def ingest(
         str | None, typer.Option("--type", help="Instrument type for files without one.")
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title for a single file without a manifest.")] = None,
+    prune: Annotated[bool, typer.Option(help="Remove documents read from these folders whose files are gone.")] = False,
 ) -> None:
     """Index files; unchanged files are skipped, changed ones replace their old passages."""
     from ingest.metadata import Overrides
@@ -36,7 +37,7 @@ def ingest(
     store = open_store(settings)
     try:
         indexer = Indexer(store, services.passage_embedder(settings))
-        report = indexer.ingest(paths, Overrides(jurisdiction, instrument_type, title))
+        report = indexer.ingest(paths, Overrides(jurisdiction, instrument_type, title), prune=prune)
         total = store.count_documents()
     finally:
         store.close()
@@ -46,6 +47,8 @@ def ingest(
         out.print(f"unchanged {doc_id} from {path}")
     for path in report.ignored:
         out.print(f"ignored   {path} (this format is not read yet)")
+    for document_id in report.pruned:
+        out.print(f"removed   {document_id} (its file is gone)")
     for path, reason in report.skipped:
         err.print(f"[red]skipped[/red]   {path}: {reason}")
     rate = report.passages_written / report.seconds if report.seconds else 0.0
@@ -95,15 +98,76 @@ def search(
     out.print(f"[dim]{len(response.hits)} results in {response.took_ms:.1f} ms[/dim]")
 
 
+def _known_document(store, document_id: str) -> None:  # noqa: ANN001
+    known = store.value_counts("document_id")
+    if document_id not in known:
+        listed = ", ".join(sorted(known)[:30]) or "(the index is empty)"
+        err.print(f"[red]error:[/red] no document {document_id!r} in the index; known: {listed}")
+        raise typer.Exit(2)
+
+
 @app.command()
-def stats() -> None:
-    """Passages in the index per jurisdiction, instrument type and language."""
+def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb stats --documents` lists.")]) -> None:
+    """The document's outline: its groups and the citation of every passage, in reading order."""
+    from ingest.pipeline import document_passages
+    from kb.store import open_store
+
+    store = open_store(get_settings())
+    try:
+        _known_document(store, document_id)
+        passages = document_passages(store, document_id)
+    finally:
+        store.close()
+    first = passages[0].meta
+    where = f"{first['jurisdiction']} · {first['instrument_type']} · {first['url']}"
+    out.print(f"[bold]{first['title']}[/bold]  [dim]{where}[/dim]")
+    groups: list[str] = []
+    for passage in passages:
+        meta = passage.meta
+        path = meta["provision_path"]
+        depth = len(path) - (2 if path and path[-1].startswith("(") else 1)
+        current = path[:depth]
+        for level, group in enumerate(current):
+            if level >= len(groups) or groups[level] != group:
+                out.print("  " * level + f"[cyan]{group}[/cyan]", highlight=False)
+        groups = current
+        words = " ".join((passage.content or "").split()[:12])
+        heading = f" — {meta['heading']}" if meta.get("heading") else ""
+        out.print(
+            "  " * depth + f"[bold]{meta['citation']}[/bold]{heading} [dim][{meta['language']}] {words}…[/dim]",
+            highlight=False,
+        )
+    out.print(f"[dim]{len(passages)} passages[/dim]")
+
+
+@app.command()
+def remove(document_ids: Annotated[list[str], typer.Argument(help="Document ids to remove from the index.")]) -> None:
+    """Remove documents and all their passages."""
+    from ingest.pipeline import remove_document
+    from kb.store import open_store
+
+    store = open_store(get_settings())
+    try:
+        for document_id in document_ids:
+            _known_document(store, document_id)
+        for document_id in document_ids:
+            out.print(f"removed {document_id} ({remove_document(store, document_id)} passages)")
+    finally:
+        store.close()
+
+
+@app.command()
+def stats(
+    documents: Annotated[bool, typer.Option("--documents", help="List every document id with its passages.")] = False,
+) -> None:
+    """Passages in the index per jurisdiction, instrument type and language (or per document)."""
     from kb.store import open_store
 
     store = open_store(get_settings())
     try:
         table = Table("field", "value", "passages")
-        for field_name in ("jurisdiction", "instrument_type", "language"):
+        fields = ("document_id",) if documents else ("jurisdiction", "instrument_type", "language")
+        for field_name in fields:
             for value, count in sorted(store.value_counts(field_name).items()):
                 table.add_row(field_name, value, str(count))
         out.print(table)

@@ -50,6 +50,7 @@ class Passage:
     passage_count: int
     part: int = 0
     page: int | None = None
+    source: str = ""  # the file it was read from, to prune documents whose file is gone
     topics: list[str] = field(default_factory=list)
 
     def to_document(self) -> Document:

@@ -60,3 +60,15 @@ def test_search_errors_exit_with_a_reason(env, ingested):
     assert result.returncode == 2
     assert "Unknown jurisdiction 'FR'; known:" in result.stderr
     assert kb(env, "search", "damages", "--limit", "500").returncode == 2
+
+
+def test_show_prints_the_outline_with_citations(env, ingested):
+    result = kb(env, "show", "model-code")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Model Code, Title 9 (test fixture)")
+    order = [next(i for i, line in enumerate(lines) if c in line) for c in ("§ 401(a)", "§ 401(b)", "§ 402")]
+    assert order == sorted(order)
+    assert any("Chapter 4 PERSONS MOVED ACROSS BORDERS" in line for line in lines)
+    unknown = kb(env, "show", "no-such-document")
+    assert unknown.returncode == 2 and "known: " in unknown.stderr and "model-code" in unknown.stderr

@@ -101,3 +101,18 @@ def test_bad_options_and_missing_paths_are_reported(store, passage_embedder, fix
     assert "unknown instrument type 'poem'" in reasons["notes.txt"]
     assert reasons["missing.md"] == "no such file or directory"
     assert store.count_documents() == 0
+
+
+def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, passage_embedder, fixture_docs):
+    from ingest.pipeline import remove_document
+
+    indexer = Indexer(store, passage_embedder)
+    indexer.ingest([fixture_docs / "legal", fixture_docs / "notes.txt"])
+    (fixture_docs / "legal" / "model-code.md").unlink()
+    kept = indexer.ingest([fixture_docs / "legal"])  # without --prune nothing is removed
+    assert kept.pruned == [] and passages_of(store, "model-code")
+    report = indexer.ingest([fixture_docs / "legal"], prune=True)
+    assert report.pruned == ["model-code"]
+    assert passages_of(store, "model-code") == []
+    assert passages_of(store, "notes")  # read from elsewhere: not pruned
+    assert remove_document(store, "notes") > 0 and passages_of(store, "notes") == []
