@@ -31,7 +31,7 @@ from eval.common import QUERIES, peak_rss_mb, summary, timed
 from kb import services
 from kb.config import get_settings
 from kb.retrieve import Searcher, SearchFilters
-from kb.store import EdgeDocumentStore, ServerDocumentStore, open_store
+from kb.store import DocumentRecord, DocumentRegistry, EdgeDocumentStore, ServerDocumentStore
 
 US_FILTER = SearchFilters(jurisdictions=["US"])
 
@@ -74,6 +74,7 @@ def synthetic(base: list[Document], size: int, seed: int = 7) -> list[Document]:
         meta = dict(source.meta)
         meta["jurisdiction"] = "US" if picker.random() < 0.05 else picker.choice(others)
         meta["document_id"] = f"synthetic-{i // 100}"
+        meta["content_hash"] = "synthetic"
         documents.append(
             Document(
                 id=f"synthetic-{i}",
@@ -84,6 +85,13 @@ def synthetic(base: list[Document], size: int, seed: int = 7) -> list[Document]:
             )
         )
     return documents
+
+
+def synthetic_registry(registry: DocumentRegistry, documents: list[Document]) -> DocumentRegistry:
+    """Records that make the synthetic documents live, as an ingest would."""
+    for document_id in sorted({d.meta["document_id"] for d in documents}):
+        registry.commit(DocumentRecord(document_id, "synthetic", 100))
+    return registry
 
 
 def load(store, documents: list[Document], batch: int = 1000) -> float:
@@ -101,23 +109,23 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings()
-    store = open_store(settings)
-    count = store.count_documents()
+    searcher = services.searcher(settings)
+    count = searcher.store.count_documents()
     if not count:
         raise SystemExit("The index is empty: run `make run` (or `kb ingest ../shared/corpus`) first.")
-    searcher = services.searcher(settings, store)
     results: dict[str, object] = {"corpus": {"passages": count, "search": latency(searcher, args.rounds)}}
-    base = [d for d in store.filter_documents() if d.embedding is not None]
-    store.close()
+    base = [d for d in searcher.store.filter_documents() if d.embedding is not None]
+    services.close_searcher(searcher)
 
     documents = synthetic(base, args.size)
     folder = Path(tempfile.mkdtemp(prefix="kb-bench-shard-"))
     edge = EdgeDocumentStore(folder / "shard")
+    registry = synthetic_registry(DocumentRegistry(EdgeDocumentStore(folder / "registry")), documents)
     write_s = load(edge, documents)
     started = time.perf_counter()
     edge.optimize()
     optimize_s = time.perf_counter() - started
-    synthetic_searcher = Searcher(edge, searcher.query_embedder, settings.languages)
+    synthetic_searcher = Searcher(edge, registry, searcher.query_embedder, settings.languages)
     disk_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
     results[f"edge_{args.size}"] = {
         "write_s": round(write_s, 1),
@@ -133,12 +141,13 @@ def main() -> None:
     if args.reference:
         local = ServerDocumentStore(location=":memory:", collection="bench")
         local_write_s = load(local, documents)
-        local_searcher = Searcher(local, searcher.query_embedder, settings.languages)
+        local_searcher = Searcher(local, registry, searcher.query_embedder, settings.languages)
         results[f"qdrant_client_local_{args.size}"] = {
             "write_s": round(local_write_s, 1),
             "retrieval_only": retrieval_only(local, local_searcher, rounds=1),
         }
         local.close()
+    registry.close()
     results["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print(json.dumps(results, indent=2))
 

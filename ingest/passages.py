@@ -97,7 +97,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
     for provision, path, paragraph, part_index, part, language in drafts:
         passages.append(
             Passage(
-                id=passage_id(info.id, path, part_index),
+                id=passage_id(info.id, path, part_index, digest),
                 document_id=info.id,
                 text="\n\n".join(text for _, _, text in part),
                 citation=cite(info, provision, paragraph),

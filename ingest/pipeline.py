@@ -8,7 +8,8 @@ sees an incomplete version and redoes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from haystack.document_stores.types import DuplicatePolicy
 from ingest.load import SUPPORTED_SUFFIXES, LoadError, load_file
 from ingest.metadata import ManifestError, Overrides, document_info, manifest_id, source_fingerprint
 from ingest.passages import build_passages
+from ingest.topics import tag_passages
 from kb.embed import PassageEmbedder
 from kb.store.base import PassageStore
+from kb.store.registry import DocumentRecord, DocumentRegistry
 
 # Document formats found in folders that this version does not read yet (reported, not failed).
 UNREAD_DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".odt", ".rtf", ".epub"}
@@ -62,24 +65,37 @@ def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
 
 
 class Indexer:
-    def __init__(self, store: PassageStore, embedder: PassageEmbedder):
+    def __init__(self, store: PassageStore, registry: DocumentRegistry, embedder: PassageEmbedder):
         self.store = store
+        self.registry = registry
         self.embedder = embedder
         self.writer = DocumentWriter(store, policy=DuplicatePolicy.OVERWRITE)
 
-    def ingest(self, paths: Iterable[Path], overrides: Overrides | None = None, prune: bool = False) -> IngestReport:
-        import time
-
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        overrides: Overrides | None = None,
+        prune: bool = False,
+        on_file: Callable[[str, Path, str], None] | None = None,
+    ) -> IngestReport:
+        """Index files; `on_file(outcome, path, detail)` hears of each file as it is done."""
         paths = list(paths)
         started = time.perf_counter()
         report = IngestReport()
         overrides = overrides or Overrides()
         seen_ids: dict[str, Path] = {}
-        for path in collect_files(paths, report):
+        files = collect_files(paths, report)
+        for path, reason in report.skipped:  # paths that do not exist
+            if on_file:
+                on_file("skipped", path, reason)
+        for path in files:
             try:
-                self._ingest_file(path, overrides, report, seen_ids)
+                outcome, detail = self._ingest_file(path, overrides, report, seen_ids)
             except (LoadError, ManifestError) as error:
                 report.skipped.append((path, str(error)))
+                outcome, detail = "skipped", str(error)
+            if on_file:
+                on_file(outcome, path, detail)
         if prune:
             report.pruned = self.prune([p for p in paths if p.is_dir()], keep=set(seen_ids))
         if report.indexed:
@@ -87,7 +103,9 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _ingest_file(self, path: Path, overrides: Overrides, report: IngestReport, seen: dict[str, Path]) -> None:
+    def _ingest_file(
+        self, path: Path, overrides: Overrides, report: IngestReport, seen: dict[str, Path]
+    ) -> tuple[str, str]:
         # Everything a document's passages depend on is hashed before the (slow) parse.
         try:
             data = path.read_bytes()
@@ -98,40 +116,50 @@ class Indexer:
         if known_id and self._is_current(known_id, digest):
             self._claim(known_id, path, seen)
             report.unchanged.append((path, known_id))
-            return
+            return "unchanged", known_id
         loaded = load_file(path)
         info = document_info(loaded, overrides)
         self._claim(info.id, path, seen)
         if not known_id and self._is_current(info.id, digest):
             report.unchanged.append((path, info.id))
-            return
-        passages = build_passages(loaded, info, digest)
+            return "unchanged", info.id
+        passages = tag_passages(build_passages(loaded, info, digest))
         if not passages:
             raise LoadError("no passages found")
         embedded = self.embedder.run(documents=[p.to_document() for p in passages])["documents"]
+        # 1. the new version goes in beside the old (its ids differ); 2. one write makes it live;
+        # 3. the old version goes. A crash anywhere leaves the live version whole.
         self.writer.run(documents=embedded)
-        self.store.delete_by_filter(
-            {
-                "operator": "AND",
-                "conditions": [
-                    _of_document(info.id),
-                    {"field": "meta.content_hash", "operator": "!=", "value": digest},
-                ],
-            }
+        record = DocumentRecord(
+            info.id, digest, len(passages), str(path.resolve()), info.title, info.jurisdiction, info.instrument_type
         )
+        self.registry.commit(record)
+        self._remove_other_versions(info.id, digest)
         report.indexed.append((path, info.id, len(passages)))
+        return "indexed", f"{info.id} ({len(passages)} passages)"
+
+    def _is_current(self, document_id: str, digest: str) -> bool:
+        record = self.registry.get([document_id]).get(document_id)
+        if record is None or record.content_hash != digest:
+            return False
+        if self.store.count_documents_by_filter(_of_document(document_id)) != record.passage_count:
+            self._remove_other_versions(document_id, digest)  # left over by an interrupted run
+        return True
+
+    def _remove_other_versions(self, document_id: str, digest: str) -> None:
+        stale = {"field": "meta.content_hash", "operator": "!=", "value": digest}
+        self.store.delete_by_filter({"operator": "AND", "conditions": [_of_document(document_id), stale]})
 
     def prune(self, folders: list[Path], keep: set[str]) -> list[str]:
         """Remove documents read from these folders whose files no longer exist."""
         roots = [folder.resolve() for folder in folders]
         removed = []
-        for document_id in sorted(self.store.value_counts("document_id")):
-            if document_id in keep:
+        for document_id, record in sorted(self.registry.all().items()):
+            source = Path(record.source)
+            if document_id in keep or not any(source.is_relative_to(root) for root in roots) or source.exists():
                 continue
-            source = Path(document_source(self.store, document_id))
-            if any(source.is_relative_to(root) for root in roots) and not source.exists():
-                remove_document(self.store, document_id)
-                removed.append(document_id)
+            remove_document(self.store, self.registry, document_id)
+            removed.append(document_id)
         return removed
 
     @staticmethod
@@ -140,33 +168,21 @@ class Indexer:
             raise ManifestError(f"document id {document_id!r} is already used by {seen[document_id]}")
         seen[document_id] = path
 
-    def _is_current(self, document_id: str, digest: str) -> bool:
-        of_document = _of_document(document_id)
-        current = self.store.filter_documents(
-            {
-                "operator": "AND",
-                "conditions": [of_document, {"field": "meta.content_hash", "operator": "==", "value": digest}],
-            }
-        )
-        if not current or len(current) != current[0].meta.get("passage_count"):
-            return False
-        return self.store.count_documents_by_filter(of_document) == len(current)
-
 
 def _of_document(document_id: str) -> dict:
     return {"field": "meta.document_id", "operator": "==", "value": document_id}
 
 
-def document_passages(store: PassageStore, document_id: str) -> list[Document]:
-    """A document's passages in reading order."""
-    passages = store.filter_documents(_of_document(document_id))
+def live_passages(store: PassageStore, registry: DocumentRegistry, document_id: str) -> list[Document]:
+    """The live version of a document's passages, in reading order."""
+    record = registry.get([document_id]).get(document_id)
+    if record is None:
+        return []
+    live = {"field": "meta.content_hash", "operator": "==", "value": record.content_hash}
+    passages = store.filter_documents({"operator": "AND", "conditions": [_of_document(document_id), live]})
     return sorted(passages, key=lambda d: (d.meta.get("start", 0), d.meta.get("part", 0)))
 
 
-def document_source(store: PassageStore, document_id: str) -> str:
-    passages = store.filter_documents(_of_document(document_id))
-    return passages[0].meta.get("source", "") if passages else ""
-
-
-def remove_document(store: PassageStore, document_id: str) -> int:
+def remove_document(store: PassageStore, registry: DocumentRegistry, document_id: str) -> int:
+    registry.remove(document_id)  # invisible from here on, whatever happens next
     return store.delete_by_filter(_of_document(document_id))

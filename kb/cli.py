@@ -31,26 +31,27 @@ def ingest(
     from ingest.metadata import Overrides
     from ingest.pipeline import Indexer
     from kb import services
-    from kb.store import open_store
+    from kb.store import open_registry, open_store
+
+    def progress(outcome: str, path: Path, detail: str) -> None:
+        if outcome == "skipped":
+            err.print(f"[red]skipped[/red]   {path}: {detail}")
+        else:
+            out.print(f"{outcome:<9} {detail} from {path}")
 
     settings = get_settings()
-    store = open_store(settings)
+    store, registry = open_store(settings), open_registry(settings)
     try:
-        indexer = Indexer(store, services.passage_embedder(settings))
-        report = indexer.ingest(paths, Overrides(jurisdiction, instrument_type, title), prune=prune)
+        indexer = Indexer(store, registry, services.passage_embedder(settings))
+        report = indexer.ingest(paths, Overrides(jurisdiction, instrument_type, title), prune=prune, on_file=progress)
         total = store.count_documents()
     finally:
         store.close()
-    for path, doc_id, count in report.indexed:
-        out.print(f"indexed   {doc_id} ({count} passages) from {path}")
-    for path, doc_id in report.unchanged:
-        out.print(f"unchanged {doc_id} from {path}")
+        registry.close()
     for path in report.ignored:
         out.print(f"ignored   {path} (this format is not read yet)")
     for document_id in report.pruned:
         out.print(f"removed   {document_id} (its file is gone)")
-    for path, reason in report.skipped:
-        err.print(f"[red]skipped[/red]   {path}: {reason}")
     rate = report.passages_written / report.seconds if report.seconds else 0.0
     out.print(
         f"{len(report.indexed)} indexed, {len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
@@ -73,8 +74,7 @@ def search(
     from kb import services
     from kb.retrieve import SearchError, SearchFilters
 
-    settings = get_settings()
-    searcher = services.searcher(settings)
+    searcher = services.searcher(get_settings())
     try:
         filters = SearchFilters(jurisdiction or [], instrument_type or [], language or [])
         response = searcher.search(query, filters, limit)
@@ -82,7 +82,7 @@ def search(
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
     finally:
-        searcher.store.close()
+        services.close_searcher(searcher)
     if as_json:
         print(json.dumps(response.as_json(), ensure_ascii=False, indent=2))
         return
@@ -98,8 +98,8 @@ def search(
     out.print(f"[dim]{len(response.hits)} results in {response.took_ms:.1f} ms[/dim]")
 
 
-def _known_document(store, document_id: str) -> None:  # noqa: ANN001
-    known = store.value_counts("document_id")
+def _known_document(registry, document_id: str) -> None:  # noqa: ANN001
+    known = registry.all()
     if document_id not in known:
         listed = ", ".join(sorted(known)[:30]) or "(the index is empty)"
         err.print(f"[red]error:[/red] no document {document_id!r} in the index; known: {listed}")
@@ -109,15 +109,17 @@ def _known_document(store, document_id: str) -> None:  # noqa: ANN001
 @app.command()
 def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb stats --documents` lists.")]) -> None:
     """The document's outline: its groups and the citation of every passage, in reading order."""
-    from ingest.pipeline import document_passages
-    from kb.store import open_store
+    from ingest.pipeline import live_passages
+    from kb.store import open_registry, open_store
 
-    store = open_store(get_settings())
+    settings = get_settings()
+    store, registry = open_store(settings), open_registry(settings)
     try:
-        _known_document(store, document_id)
-        passages = document_passages(store, document_id)
+        _known_document(registry, document_id)
+        passages = live_passages(store, registry, document_id)
     finally:
         store.close()
+        registry.close()
     first = passages[0].meta
     where = f"{first['jurisdiction']} · {first['instrument_type']} · {first['url']}"
     out.print(f"[bold]{first['title']}[/bold]  [dim]{where}[/dim]")
@@ -144,16 +146,18 @@ def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb 
 def remove(document_ids: Annotated[list[str], typer.Argument(help="Document ids to remove from the index.")]) -> None:
     """Remove documents and all their passages."""
     from ingest.pipeline import remove_document
-    from kb.store import open_store
+    from kb.store import open_registry, open_store
 
-    store = open_store(get_settings())
+    settings = get_settings()
+    store, registry = open_store(settings), open_registry(settings)
     try:
         for document_id in document_ids:
-            _known_document(store, document_id)
+            _known_document(registry, document_id)
         for document_id in document_ids:
-            out.print(f"removed {document_id} ({remove_document(store, document_id)} passages)")
+            out.print(f"removed {document_id} ({remove_document(store, registry, document_id)} passages)")
     finally:
         store.close()
+        registry.close()
 
 
 @app.command()

@@ -42,10 +42,6 @@ class Settings(BaseSettings):
     def model_path(self) -> Path:
         return self.embedding_model or bundled_model_path()
 
-    @property
-    def shard_dir(self) -> Path:
-        return self.data_dir / "qdrant" / self.collection
-
 
 @lru_cache
 def get_settings() -> Settings:

@@ -24,8 +24,10 @@ INSTRUMENT_TYPES = ("treaty", "statute", "regulation", "directive", "case", "gui
 PASSAGE_NAMESPACE = uuid.UUID("5b2d7c1e-4f0a-4c55-9a43-0c3c8e2f6a11")
 
 
-def passage_id(document_id: str, provision_path: list[str], part: int) -> str:
-    return str(uuid.uuid5(PASSAGE_NAMESPACE, f"{document_id}|{'/'.join(provision_path)}|{part}"))
+def passage_id(document_id: str, provision_path: list[str], part: int, version: str) -> str:
+    """Deterministic: the same version of a document always gets the same ids, and a new version
+    gets new ones, so it can be written beside the old until it is committed."""
+    return str(uuid.uuid5(PASSAGE_NAMESPACE, f"{document_id}|{'/'.join(provision_path)}|{part}|{version}"))
 
 
 @dataclass

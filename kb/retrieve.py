@@ -9,6 +9,7 @@ from typing import Any
 from kb.embed import QueryEmbedder
 from kb.model import Passage, SearchHit
 from kb.store.base import PassageStore
+from kb.store.registry import DocumentRegistry
 from kb.store.retrievers import HybridRetriever
 
 MAX_QUERY_CHARS = 2000
@@ -40,8 +41,15 @@ _FILTER_FIELDS = {"jurisdictions": "jurisdiction", "instrument_types": "instrume
 
 
 class Searcher:
-    def __init__(self, store: PassageStore, query_embedder: QueryEmbedder, default_languages: list[str]):
+    def __init__(
+        self,
+        store: PassageStore,
+        registry: DocumentRegistry,
+        query_embedder: QueryEmbedder,
+        default_languages: list[str],
+    ):
         self.store = store
+        self.registry = registry
         self.query_embedder = query_embedder
         self.retriever = HybridRetriever(store)
         self.default_languages = default_languages
@@ -69,7 +77,12 @@ class Searcher:
             filters=store_filters,
             top_k=limit,
         )["documents"]
-        hits = [SearchHit(Passage.from_document(d), d.score or 0.0) for d in documents]
+        live = self.registry.get([d.meta["document_id"] for d in documents])
+        hits = [
+            SearchHit(Passage.from_document(d), d.score or 0.0)
+            for d in documents
+            if d.meta["document_id"] in live and live[d.meta["document_id"]].content_hash == d.meta["content_hash"]
+        ]
         return SearchResponse(query, (time.perf_counter() - started) * 1000, hits)
 
     def _store_filters(self, filters: SearchFilters) -> dict[str, Any] | None:

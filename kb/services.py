@@ -3,7 +3,7 @@
 from kb.config import Settings
 from kb.embed import DenseEncoder, PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.retrieve import Searcher
-from kb.store import PassageStore, open_store
+from kb.store import open_registry, open_store
 
 
 def dense_encoder(settings: Settings) -> DenseEncoder:
@@ -14,6 +14,12 @@ def passage_embedder(settings: Settings) -> PassageEmbedder:
     return PassageEmbedder(dense_encoder(settings), SparseEncoder())
 
 
-def searcher(settings: Settings, store: PassageStore | None = None) -> Searcher:
+def searcher(settings: Settings) -> Searcher:
+    """A searcher over the configured store; close it with `close_searcher`."""
     embedder = QueryEmbedder(dense_encoder(settings), SparseEncoder())
-    return Searcher(store or open_store(settings), embedder, settings.languages)
+    return Searcher(open_store(settings), open_registry(settings), embedder, settings.languages)
+
+
+def close_searcher(searcher: Searcher) -> None:
+    searcher.store.close()
+    searcher.registry.close()

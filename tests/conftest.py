@@ -11,7 +11,7 @@ import kb  # noqa: F401  (offline environment)
 from kb.config import Settings
 from kb.embed import PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.retrieve import Searcher
-from kb.store import EdgeDocumentStore
+from kb.store import DocumentRegistry, EdgeDocumentStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -39,6 +39,20 @@ def query_embedder(dense_encoder) -> QueryEmbedder:
 
 
 @pytest.fixture
+def store(tmp_path: Path):
+    s = EdgeDocumentStore(tmp_path / "shard")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def registry(tmp_path: Path):
+    r = DocumentRegistry(EdgeDocumentStore(tmp_path / "registry"))
+    yield r
+    r.close()
+
+
+@pytest.fixture
 def fixture_docs(tmp_path: Path) -> Path:
     """A writable copy of the team's fixture documents."""
     target = tmp_path / "docs"
@@ -58,13 +72,15 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path, 
     """The real corpus, indexed once per session into an embedded store."""
     from ingest.pipeline import Indexer
 
-    store = EdgeDocumentStore(tmp_path_factory.mktemp("corpus-index") / "shard")
-    report = Indexer(store, passage_embedder).ingest([shared_corpus])
-    yield store, report
+    folder = tmp_path_factory.mktemp("corpus-index")
+    store, registry = EdgeDocumentStore(folder / "shard"), DocumentRegistry(EdgeDocumentStore(folder / "registry"))
+    report = Indexer(store, registry, passage_embedder).ingest([shared_corpus])
+    yield store, registry, report
     store.close()
+    registry.close()
 
 
 @pytest.fixture(scope="session")
 def corpus_searcher(corpus_index, query_embedder) -> Searcher:
-    store, _ = corpus_index
-    return Searcher(store, query_embedder, ["en"])
+    store, registry, _ = corpus_index
+    return Searcher(store, registry, query_embedder, ["en"])

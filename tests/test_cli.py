@@ -72,3 +72,62 @@ def test_show_prints_the_outline_with_citations(env, ingested):
     assert any("Chapter 4 PERSONS MOVED ACROSS BORDERS" in line for line in lines)
     unknown = kb(env, "show", "no-such-document")
     assert unknown.returncode == 2 and "known: " in unknown.stderr and "model-code" in unknown.stderr
+
+
+def test_kill_9_leaves_every_document_wholly_old_or_wholly_new(tmp_path):
+    from kb.store import DocumentRegistry, EdgeDocumentStore
+
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "legal", docs)
+    shutil.copy(FIXTURES / "guidance.html", docs)
+    shutil.copy(FIXTURES / "notes.txt", docs)
+    data = tmp_path / "data"
+    env = {**os.environ, "KB_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
+    assert kb(env, "ingest", str(docs)).returncode == 0
+
+    def live_state() -> dict[str, tuple[str, int, int]]:
+        store = EdgeDocumentStore(data / "qdrant" / "passages")
+        registry = DocumentRegistry(EdgeDocumentStore(data / "qdrant" / "passages-documents"))
+        try:
+            from ingest.pipeline import live_passages
+
+            return {
+                doc_id: (record.content_hash, record.passage_count, len(live_passages(store, registry, doc_id)))
+                for doc_id, record in registry.all().items()
+            }
+        finally:
+            store.close()
+            registry.close()
+
+    old = live_state()
+    for file in docs.iterdir():
+        if file.suffix in (".md", ".txt"):
+            file.write_text(file.read_text() + "\n\nAn added closing paragraph that changes this version.\n")
+    (docs / "guidance.html").write_text((docs / "guidance.html").read_text().replace("ninety", "sixty"))
+
+    process = subprocess.Popen([*KB, "ingest", str(docs)], env=env, stdout=subprocess.PIPE, text=True)
+    for line in process.stdout:
+        if line.startswith("indexed"):
+            process.kill()  # SIGKILL, mid-way through the run
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -9
+
+    after_kill = live_state()
+    assert set(after_kill) == set(old)
+    changed = [doc_id for doc_id in old if after_kill[doc_id][0] != old[doc_id][0]]
+    assert changed  # at least the document reported as indexed is new
+    for doc_id, (_, count, live) in after_kill.items():
+        assert live == count, f"{doc_id}: {live} live passages, its version has {count}"
+
+    rerun = kb(env, "ingest", str(docs))
+    assert rerun.returncode == 0, rerun.stderr
+    final = live_state()
+    for doc_id, (content_hash, count, live) in final.items():
+        assert content_hash != old[doc_id][0] and live == count
+        assert after_kill[doc_id][0] in (old[doc_id][0], content_hash)
+    store = EdgeDocumentStore(data / "qdrant" / "passages")
+    try:
+        assert store.count_documents() == sum(count for _, count, _ in final.values())  # nothing stale left
+    finally:
+        store.close()

@@ -22,7 +22,7 @@ def within(citation: str, provision: str) -> bool:
 
 
 def test_every_document_is_indexed(corpus_index):
-    store, report = corpus_index
+    store, _, report = corpus_index
     assert report.skipped == []
     assert len(report.indexed) == 22
     assert report.ignored == []
@@ -70,12 +70,12 @@ def test_t_visa_adjustment_question_reaches_8_usc_1255_l(corpus_searcher):
     ],
 )
 def test_provisions_carry_pinpoint_citations(corpus_index, document_id, citation):
-    store, _ = corpus_index
+    store, _, _ = corpus_index
     assert any(within(found, citation) for found in citations_in(store, document_id))
 
 
 def test_bilingual_treaties_keep_dutch_apart(corpus_index):
-    store, _ = corpus_index
+    store, _, _ = corpus_index
     documents = store.filter_documents({"field": "meta.document_id", "operator": "==", "value": "un-palermo-protocol"})
     languages = {d.meta["language"] for d in documents}
     assert languages == {"en", "nl"}
@@ -84,6 +84,6 @@ def test_bilingual_treaties_keep_dutch_apart(corpus_index):
 
 
 def test_no_passage_is_a_bare_heading(corpus_index):
-    store, _ = corpus_index
+    store, _, _ = corpus_index
     for document in store.filter_documents({"field": "meta.language", "operator": "==", "value": "en"}):
         assert len(document.content.split()) >= 3 or document.meta["heading"], document.meta["citation"]

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer
-from kb.store import EdgeDocumentStore
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = EdgeDocumentStore(tmp_path / "shard")
-    yield s
-    s.close()
 
 
 def passages_of(store, document_id: str):
     return store.filter_documents({"field": "meta.document_id", "operator": "==", "value": document_id})
 
 
-def test_ingest_indexes_every_format_and_reports_the_broken_file(store, passage_embedder, fixture_docs):
-    report = Indexer(store, passage_embedder).ingest([fixture_docs])
+def test_ingest_indexes_every_format_and_reports_the_broken_file(store, registry, passage_embedder, fixture_docs):
+    report = Indexer(store, registry, passage_embedder).ingest([fixture_docs])
     indexed = {doc_id for _, doc_id, _ in report.indexed}
     assert indexed == {"model-convention", "model-code", "guidance", "notes", "model-act"}
     reasons = {path.name: reason for path, reason in report.skipped}
@@ -36,8 +26,8 @@ def test_ingest_indexes_every_format_and_reports_the_broken_file(store, passage_
         assert document.embedding is not None and len(document.embedding) == 384
 
 
-def test_reingesting_unchanged_files_changes_nothing(store, passage_embedder, fixture_docs):
-    indexer = Indexer(store, passage_embedder)
+def test_reingesting_unchanged_files_changes_nothing(store, registry, passage_embedder, fixture_docs):
+    indexer = Indexer(store, registry, passage_embedder)
     indexer.ingest([fixture_docs / "legal"])
     before = {d.id: d.content for d in store.filter_documents()}
     again = indexer.ingest([fixture_docs / "legal"])
@@ -45,8 +35,8 @@ def test_reingesting_unchanged_files_changes_nothing(store, passage_embedder, fi
     assert {d.id: d.content for d in store.filter_documents()} == before
 
 
-def test_changed_file_replaces_all_its_old_passages(store, passage_embedder, fixture_docs):
-    indexer = Indexer(store, passage_embedder)
+def test_changed_file_replaces_all_its_old_passages(store, registry, passage_embedder, fixture_docs):
+    indexer = Indexer(store, registry, passage_embedder)
     indexer.ingest([fixture_docs / "legal"])
     code = fixture_docs / "legal" / "model-code.md"
     code.write_text(code.read_text().split("#### § 402")[0].replace("four-year", "five-year"))
@@ -59,29 +49,43 @@ def test_changed_file_replaces_all_its_old_passages(store, passage_embedder, fix
     assert len(passages_of(store, "model-convention")) > 0  # the other document is untouched
 
 
-def test_interrupted_ingest_is_repaired_by_the_next_run(store, passage_embedder, fixture_docs, monkeypatch):
-    indexer = Indexer(store, passage_embedder)
+def test_interrupted_ingest_is_repaired_by_the_next_run(store, registry, passage_embedder, fixture_docs, monkeypatch):
+    from ingest.pipeline import live_passages
+
+    indexer = Indexer(store, registry, passage_embedder)
     indexer.ingest([fixture_docs / "legal"])
+    old = [d.content for d in live_passages(store, registry, "model-code")]
     code = fixture_docs / "legal" / "model-code.md"
     code.write_text(code.read_text().split("#### § 402")[0].replace("four-year", "five-year"))
 
-    def crash(filters):
-        raise KeyboardInterrupt  # the process dies after writing the new version, before cleaning up
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies here
 
-    monkeypatch.setattr(store, "delete_by_filter", crash)
+    # Killed before the commit: the new passages are in the store, but the old version stays live.
+    monkeypatch.setattr(registry, "commit", crash)
     with pytest.raises(KeyboardInterrupt):
         indexer.ingest([fixture_docs / "legal"])
     monkeypatch.undo()
-    report = indexer.ingest([fixture_docs / "legal"])
-    assert [doc_id for _, doc_id, _ in report.indexed] == ["model-code"]
+    assert [d.content for d in live_passages(store, registry, "model-code")] == old
+    assert len(passages_of(store, "model-code")) > len(old)
+
+    # Killed after the commit, before the old version is deleted: the new version is live, whole.
+    monkeypatch.setattr(indexer, "_remove_other_versions", crash)
+    with pytest.raises(KeyboardInterrupt):
+        indexer.ingest([fixture_docs / "legal"])
+    monkeypatch.undo()
+    live = live_passages(store, registry, "model-code")
+    assert len(live) == 2 and "five-year" in " ".join(d.content for d in live)
+
+    report = indexer.ingest([fixture_docs / "legal"])  # the next run clears what was left
+    assert report.indexed == []
     current = passages_of(store, "model-code")
     assert len({d.meta["content_hash"] for d in current}) == 1
     assert len(current) == current[0].meta["passage_count"] == 2
-    assert "five-year" in " ".join(d.content for d in current)
 
 
-def test_options_supply_metadata_for_files_without_a_manifest(store, passage_embedder, fixture_docs):
-    report = Indexer(store, passage_embedder).ingest(
+def test_options_supply_metadata_for_files_without_a_manifest(store, registry, passage_embedder, fixture_docs):
+    report = Indexer(store, registry, passage_embedder).ingest(
         [fixture_docs / "notes.txt"], Overrides(jurisdiction="gb", instrument_type="guidance", title="Helpline notes")
     )
     assert report.skipped == []
@@ -93,8 +97,8 @@ def test_options_supply_metadata_for_files_without_a_manifest(store, passage_emb
     )
 
 
-def test_bad_options_and_missing_paths_are_reported(store, passage_embedder, fixture_docs):
-    report = Indexer(store, passage_embedder).ingest(
+def test_bad_options_and_missing_paths_are_reported(store, registry, passage_embedder, fixture_docs):
+    report = Indexer(store, registry, passage_embedder).ingest(
         [fixture_docs / "notes.txt", fixture_docs / "missing.md"], Overrides(instrument_type="poem")
     )
     reasons = {path.name: reason for path, reason in report.skipped}
@@ -103,10 +107,10 @@ def test_bad_options_and_missing_paths_are_reported(store, passage_embedder, fix
     assert store.count_documents() == 0
 
 
-def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, passage_embedder, fixture_docs):
+def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, registry, passage_embedder, fixture_docs):
     from ingest.pipeline import remove_document
 
-    indexer = Indexer(store, passage_embedder)
+    indexer = Indexer(store, registry, passage_embedder)
     indexer.ingest([fixture_docs / "legal", fixture_docs / "notes.txt"])
     (fixture_docs / "legal" / "model-code.md").unlink()
     kept = indexer.ingest([fixture_docs / "legal"])  # without --prune nothing is removed
@@ -115,4 +119,5 @@ def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, pa
     assert report.pruned == ["model-code"]
     assert passages_of(store, "model-code") == []
     assert passages_of(store, "notes")  # read from elsewhere: not pruned
-    assert remove_document(store, "notes") > 0 and passages_of(store, "notes") == []
+    assert remove_document(store, registry, "notes") > 0 and passages_of(store, "notes") == []
+    assert set(registry.all()) == {"model-convention"}

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.pipeline import Indexer
 from kb.retrieve import Searcher, SearchError, SearchFilters
-from kb.store import EdgeDocumentStore
+from kb.store import DocumentRegistry, EdgeDocumentStore
 
 
 @pytest.fixture(scope="module")
@@ -17,10 +17,12 @@ def searcher(tmp_path_factory, passage_embedder, query_embedder):
 
     docs = tmp_path_factory.mktemp("docs")
     shutil.copytree(FIXTURES / "legal", docs / "legal")
-    store = EdgeDocumentStore(tmp_path_factory.mktemp("index") / "shard")
-    Indexer(store, passage_embedder).ingest([docs])
-    yield Searcher(store, query_embedder, ["en"])
+    folder = tmp_path_factory.mktemp("index")
+    store, registry = EdgeDocumentStore(folder / "shard"), DocumentRegistry(EdgeDocumentStore(folder / "registry"))
+    Indexer(store, registry, passage_embedder).ingest([docs])
+    yield Searcher(store, registry, query_embedder, ["en"])
     store.close()
+    registry.close()
 
 
 def test_question_finds_the_provision_with_its_citation(searcher):

@@ -3,15 +3,28 @@
 from kb.config import Settings
 from kb.store.base import PassageStore, StoreError
 from kb.store.edge import EdgeDocumentStore
+from kb.store.registry import DocumentRecord, DocumentRegistry
 from kb.store.server import ServerDocumentStore
 
 
-def open_store(settings: Settings) -> PassageStore:
+def open_store(settings: Settings, collection: str | None = None) -> PassageStore:
+    collection = collection or settings.collection
     if settings.qdrant_url:
-        return ServerDocumentStore(
-            url=settings.qdrant_url, api_key=settings.qdrant_api_key, collection=settings.collection
-        )
-    return EdgeDocumentStore(settings.shard_dir)
+        return ServerDocumentStore(url=settings.qdrant_url, api_key=settings.qdrant_api_key, collection=collection)
+    return EdgeDocumentStore(settings.data_dir / "qdrant" / collection)
 
 
-__all__ = ["EdgeDocumentStore", "PassageStore", "ServerDocumentStore", "StoreError", "open_store"]
+def open_registry(settings: Settings) -> DocumentRegistry:
+    return DocumentRegistry(open_store(settings, f"{settings.collection}-documents"))
+
+
+__all__ = [
+    "DocumentRecord",
+    "DocumentRegistry",
+    "EdgeDocumentStore",
+    "PassageStore",
+    "ServerDocumentStore",
+    "StoreError",
+    "open_registry",
+    "open_store",
+]

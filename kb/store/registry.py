@@ -1,0 +1,54 @@
+"""Which version of each document is live: the commit point of crash-safe indexing.
+
+A document's new passages are written beside the old ones (passage ids include the content
+hash), then one write of its record here makes the new version live, then the old passages are
+deleted. Readers only show passages whose hash is the live one, so at every moment, a kill -9
+included, a document is seen wholly old or wholly new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from haystack import Document
+from haystack.document_stores.types import DuplicatePolicy
+
+from kb.store.base import PassageStore
+
+
+@dataclass
+class DocumentRecord:
+    document_id: str
+    content_hash: str
+    passage_count: int
+    source: str = ""
+    title: str = ""
+    jurisdiction: str = ""
+    instrument_type: str = ""
+
+
+class DocumentRegistry:
+    """Document records kept in a store of their own (a second shard or collection)."""
+
+    def __init__(self, store: PassageStore):
+        self.store = store
+
+    def get(self, document_ids: list[str]) -> dict[str, DocumentRecord]:
+        if not document_ids:
+            return {}
+        found = self.store.filter_documents({"field": "id", "operator": "in", "value": sorted(set(document_ids))})
+        return {d.id: DocumentRecord(**d.meta) for d in found}
+
+    def all(self) -> dict[str, DocumentRecord]:
+        return {d.id: DocumentRecord(**d.meta) for d in self.store.filter_documents()}
+
+    def commit(self, record: DocumentRecord) -> None:
+        self.store.write_documents(
+            [Document(id=record.document_id, content="", meta=asdict(record))], DuplicatePolicy.OVERWRITE
+        )
+
+    def remove(self, document_id: str) -> None:
+        self.store.delete_documents([document_id])
+
+    def close(self) -> None:
+        self.store.close()
