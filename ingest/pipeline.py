@@ -40,10 +40,23 @@ class IngestReport:
     ignored: list[Path] = field(default_factory=list)  # documents in formats not read yet
     pruned: list[str] = field(default_factory=list)  # document ids whose files are gone
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=lambda: {"parsing": 0.0, "embedding": 0.0, "writing": 0.0})
 
     @property
     def passages_written(self) -> int:
         return sum(count for _, _, count in self.indexed)
+
+    def as_json(self) -> dict:
+        return {
+            "indexed": [{"path": str(p), "document_id": d, "passages": n} for p, d, n in self.indexed],
+            "unchanged": [{"path": str(p), "document_id": d} for p, d in self.unchanged],
+            "skipped": [{"path": str(p), "reason": r} for p, r in self.skipped],
+            "ignored": [str(p) for p in self.ignored],
+            "pruned": self.pruned,
+            "passages_written": self.passages_written,
+            "seconds": round(self.seconds, 2),
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+        }
 
 
 def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
@@ -76,7 +89,7 @@ class Indexer:
         paths: Iterable[Path],
         overrides: Overrides | None = None,
         prune: bool = False,
-        on_file: Callable[[str, Path, str], None] | None = None,
+        on_file: Callable[[str, Path, str, IngestReport], None] | None = None,
     ) -> IngestReport:
         """Index files; `on_file(outcome, path, detail)` hears of each file as it is done."""
         paths = list(paths)
@@ -87,7 +100,7 @@ class Indexer:
         files = collect_files(paths, report)
         for path, reason in report.skipped:  # paths that do not exist
             if on_file:
-                on_file("skipped", path, reason)
+                on_file("skipped", path, reason, report)
         for path in files:
             try:
                 outcome, detail = self._ingest_file(path, overrides, report, seen_ids)
@@ -95,11 +108,13 @@ class Indexer:
                 report.skipped.append((path, str(error)))
                 outcome, detail = "skipped", str(error)
             if on_file:
-                on_file(outcome, path, detail)
+                on_file(outcome, path, detail, report)
         if prune:
             report.pruned = self.prune([p for p in paths if p.is_dir()], keep=set(seen_ids))
         if report.indexed:
+            clock = time.perf_counter()
             self.store.optimize()
+            _lap(report, "writing", clock)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -117,6 +132,7 @@ class Indexer:
             self._claim(known_id, path, seen)
             report.unchanged.append((path, known_id))
             return "unchanged", known_id
+        clock = time.perf_counter()
         loaded = load_file(path)
         info = document_info(loaded, overrides)
         self._claim(info.id, path, seen)
@@ -126,7 +142,9 @@ class Indexer:
         passages = tag_passages(build_passages(loaded, info, digest))
         if not passages:
             raise LoadError("no passages found")
+        clock = _lap(report, "parsing", clock)
         embedded = self.embedder.run(documents=[p.to_document() for p in passages])["documents"]
+        clock = _lap(report, "embedding", clock)
         # 1. the new version goes in beside the old (its ids differ); 2. one write makes it live;
         # 3. the old version goes. A crash anywhere leaves the live version whole.
         self.writer.run(documents=embedded)
@@ -135,6 +153,7 @@ class Indexer:
         )
         self.registry.commit(record)
         self._remove_other_versions(info.id, digest)
+        _lap(report, "writing", clock)
         report.indexed.append((path, info.id, len(passages)))
         return "indexed", f"{info.id} ({len(passages)} passages)"
 
@@ -167,6 +186,12 @@ class Indexer:
         if document_id in seen:
             raise ManifestError(f"document id {document_id!r} is already used by {seen[document_id]}")
         seen[document_id] = path
+
+
+def _lap(report: IngestReport, phase: str, since: float) -> float:
+    now = time.perf_counter()
+    report.timings[phase] += now - since
+    return now
 
 
 def _of_document(document_id: str) -> dict:

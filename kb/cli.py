@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kb.config import get_settings
@@ -19,44 +21,62 @@ err = Console(stderr=True, soft_wrap=True)
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML, LIMS XML).")],
     jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction code for files without a manifest.")] = None,
     instrument_type: Annotated[
         str | None, typer.Option("--type", help="Instrument type for files without one.")
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title for a single file without a manifest.")] = None,
     prune: Annotated[bool, typer.Option(help="Remove documents read from these folders whose files are gone.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
     """Index files; unchanged files are skipped, changed ones replace their old passages."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from ingest.metadata import Overrides
-    from ingest.pipeline import Indexer
+    from ingest.pipeline import Indexer, IngestReport
     from kb import services
     from kb.store import open_registry, open_store
 
-    def progress(outcome: str, path: Path, detail: str) -> None:
-        if outcome == "skipped":
-            err.print(f"[red]skipped[/red]   {path}: {detail}")
-        else:
-            out.print(f"{outcome:<9} {detail} from {path}")
-
     settings = get_settings()
     store, registry = open_store(settings), open_registry(settings)
-    try:
-        indexer = Indexer(store, registry, services.passage_embedder(settings))
-        report = indexer.ingest(paths, Overrides(jurisdiction, instrument_type, title), prune=prune, on_file=progress)
-        total = store.count_documents()
-    finally:
-        store.close()
-        registry.close()
-    for path in report.ignored:
-        out.print(f"ignored   {path} (this format is not read yet)")
-    for document_id in report.pruned:
-        out.print(f"removed   {document_id} (its file is gone)")
-    rate = report.passages_written / report.seconds if report.seconds else 0.0
-    out.print(
-        f"{len(report.indexed)} indexed, {len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
-        f"{report.passages_written} passages written in {report.seconds:.1f} s ({rate:.1f}/s); {total} in the index."
-    )
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=as_json) as progress:
+        task = progress.add_task("files", total=None)
+        started = time.perf_counter()
+
+        def on_file(outcome: str, path: Path, detail: str, report: IngestReport) -> None:
+            if outcome == "skipped":
+                err.print(f"[red]skipped[/red]   {path}: {detail}")
+            elif not as_json:
+                out.print(f"{outcome:<9} {detail} from {path}")
+            rate = report.passages_written / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, advance=1, description=f"{path.name[:40]:<40} {rate:5.1f} passages/s")
+
+        try:
+            indexer = Indexer(store, registry, services.passage_embedder(settings))
+            overrides = Overrides(jurisdiction, instrument_type, title)
+            report = indexer.ingest(paths, overrides, prune=prune, on_file=on_file)
+            total = store.count_documents()
+        finally:
+            store.close()
+            registry.close()
+    if as_json:
+        print(json.dumps({**report.as_json(), "passages_in_index": total}, ensure_ascii=False, indent=2))
+    else:
+        for path in report.ignored:
+            out.print(f"ignored   {path} (this format is not read yet)")
+        for document_id in report.pruned:
+            out.print(f"removed   {document_id} (its file is gone)")
+        rate = report.passages_written / report.seconds if report.seconds else 0.0
+        table = Table("summary", "", show_header=False)
+        table.add_row("documents", f"{len(report.indexed)} indexed, {len(report.unchanged)} unchanged")
+        table.add_row("passages", f"{report.passages_written} written ({rate:.1f}/s), {total} in the index")
+        table.add_row("skipped files", str(len(report.skipped)))
+        for phase, seconds in report.timings.items():
+            table.add_row(f"time {phase}", f"{seconds:.1f} s")
+        table.add_row("time in all", f"{report.seconds:.1f} s")
+        out.print(table)
     if report.skipped:
         raise typer.Exit(1)
 
@@ -122,7 +142,7 @@ def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb 
         registry.close()
     first = passages[0].meta
     where = f"{first['jurisdiction']} · {first['instrument_type']} · {first['url']}"
-    out.print(f"[bold]{first['title']}[/bold]  [dim]{where}[/dim]")
+    out.print(f"[bold]{escape(first['title'])}[/bold]  [dim]{escape(where)}[/dim]")
     groups: list[str] = []
     for passage in passages:
         meta = passage.meta
@@ -131,14 +151,12 @@ def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb 
         current = path[:depth]
         for level, group in enumerate(current):
             if level >= len(groups) or groups[level] != group:
-                out.print("  " * level + f"[cyan]{group}[/cyan]", highlight=False)
+                out.print("  " * level + f"[cyan]{escape(group)}[/cyan]", highlight=False)
         groups = current
-        words = " ".join((passage.content or "").split()[:12])
-        heading = f" — {meta['heading']}" if meta.get("heading") else ""
-        out.print(
-            "  " * depth + f"[bold]{meta['citation']}[/bold]{heading} [dim][{meta['language']}] {words}…[/dim]",
-            highlight=False,
-        )
+        words = escape(" ".join((passage.content or "").split()[:12]))
+        heading = escape(f" — {meta['heading']}") if meta.get("heading") else ""
+        label = f"[bold]{escape(meta['citation'])}[/bold]{heading}"
+        out.print("  " * depth + f"{label} [dim]\\[{meta['language']}] {words}…[/dim]", highlight=False)
     out.print(f"[dim]{len(passages)} passages[/dim]")
 
 

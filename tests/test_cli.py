@@ -29,14 +29,17 @@ def kb(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 def ingested(env, tmp_path_factory) -> subprocess.CompletedProcess:
     docs = tmp_path_factory.mktemp("docs")
     shutil.copytree(FIXTURES, docs, dirs_exist_ok=True)
-    return kb(env, "ingest", str(docs))
+    return kb(env, "ingest", str(docs), "--json")
 
 
 def test_ingest_reports_the_skipped_file_and_exits_non_zero(ingested):
     assert ingested.returncode == 1
     assert "broken.md: not UTF-8" in ingested.stderr
-    assert "indexed   model-convention" in ingested.stdout
-    assert "5 indexed, 0 unchanged, 3 skipped" in ingested.stdout
+    summary = json.loads(ingested.stdout)
+    assert {d["document_id"] for d in summary["indexed"]} >= {"model-convention", "model-code", "model-act"}
+    assert len(summary["indexed"]) == 5 and len(summary["skipped"]) == 3
+    assert summary["passages_written"] == summary["passages_in_index"] > 0
+    assert set(summary["timings"]) == {"parsing", "embedding", "writing"}
 
 
 def test_search_json(env, ingested):
