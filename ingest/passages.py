@@ -47,7 +47,7 @@ def _paragraphs(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
     groups: list[tuple[str, Blocks]] = [("", [])]
     for block in provision.blocks:
         match = pattern.match(block[2]) if pattern else None
-        if match:
+        if match and (key != "usc" or match.group(1) == _next_letter(groups[-1][0])):
             groups.append((match.group(1), [block]))
         else:
             groups[-1][1].append(block)
@@ -57,6 +57,11 @@ def _paragraphs(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
         groups[1] = (groups[1][0], groups[0][1] + groups[1][1])
         groups = groups[1:]
     return groups
+
+
+def _next_letter(label: str) -> str:
+    """Subsections run (a), (b), (c): an "(i)" after "(a)" is a clause deeper down, not subsection (i)."""
+    return chr(ord(label) + 1) if len(label) == 1 and label.isalpha() else "a"
 
 
 def _size(blocks: Blocks) -> int:

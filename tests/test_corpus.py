@@ -87,3 +87,109 @@ def test_no_passage_is_a_bare_heading(corpus_index):
     store, _, _ = corpus_index
     for document in store.filter_documents({"field": "meta.language", "operator": "==", "value": "en"}):
         assert len(document.content.split()) >= 3 or document.meta["heading"], document.meta["citation"]
+
+
+# A phrase of each provision, as it stands in the source, and the pinpoint a lawyer would cite.
+KNOWN_PROVISIONS = [
+    ("coe-cets197", "recovery and reflection period of at least 30 days", "CETS No 197, art 13(1)"),
+    ("coe-cets197", "renewable residence permit to victims", "CETS No 197, art 14(1)"),
+    ("coe-cets197", "possibility of not imposing penalties on victims", "CETS No 197, art 26"),
+    ("coe-cets197", "shall mean any natural person who is subject to trafficking", "CETS No 197, art 4"),
+    ("un-palermo-protocol", "remain in its territory, temporarily or permanently", "Palermo Protocol, art 7"),
+    ("un-palermo-protocol", "protect the privacy and identity of victims", "Palermo Protocol, art 6(1)"),
+    (
+        "un-palermo-protocol",
+        "shall mean the recruitment, transportation, transfer, harbouring or receipt of persons",
+        "Palermo Protocol, art 3",
+    ),
+    ("coe-echr", "No one shall be held in slavery or servitude", "ECHR, art 4"),
+    ("coe-echr", "No one shall be subjected to torture", "ECHR, art 3"),
+    ("un-refugee-convention-1951", "expel or return", "Refugee Convention, art 33"),
+    ("un-refugee-protocol-1967", "undertake to apply articles 2 to 34 inclusive", "1967 Refugee Protocol, art I"),
+    (
+        "un-untoc-2000",
+        "provide assistance and protection to victims of offences covered by this Convention",
+        "UNTOC, art 25",
+    ),
+    (
+        "ilo-p029-forced-labour-protocol-2014",
+        "have access to appropriate and effective remedies",
+        "ILO Forced Labour Protocol 2014, art 4",
+    ),
+    ("coe-cets116-compensation", "When compensation is not fully available from other sources", "CETS No 116, art 2"),
+    (
+        "us-8usc-1255",
+        "has been physically present in the United States for a continuous period of at least 3 years since the date of admission as a nonimmigrant under section 1101(a)(15)(T)(i)",
+        "8 U.S.C. § 1255(l)(1)",
+    ),
+    ("us-8usc-1101", "is or has been a victim of a severe form of trafficking in persons", "8 U.S.C. § 1101(a)"),
+    ("us-18usc-ch77", "bring a civil action against the perpetrator", "18 U.S.C. § 1595(a)"),
+    ("us-18usc-ch77", "obtains the labor or services of a person by any one of", "18 U.S.C. § 1589(a)"),
+    ("us-18usc-3771", "reasonably protected from the accused", "18 U.S.C. § 3771(a)"),
+    ("de-aufenthg-en", "victim of a criminal offence under sections 232 to 233a", "AufenthG, s 25(4a)"),
+    (
+        "de-aufenthg-en",
+        "concrete grounds to suspect that the foreigner was the victim of a criminal offence",
+        "AufenthG, s 59(7)",
+    ),
+    ("ca-irpa", "which may be cancelled at any time", "IRPA, s 24(1)"),
+    ("ca-irpa", "organize the coming into Canada of one or more persons", "IRPA, s 118"),
+    ("ca-irpr", "being a fugitive from justice in a foreign jurisdiction", "IRPR, s 245"),
+    (
+        "ca-criminal-code-279",
+        "conceals or harbours a person, or exercises control, direction or influence",
+        "Criminal Code, s 279.01(1)",
+    ),
+    (
+        "uk-immigration-rules-appendix-vts",
+        "The requirements to be met by a person for permission to stay on the grounds of being a confirmed victim",
+        "Immigration Rules, Appendix VTS, para VTS 3.1",
+    ),
+    (
+        "uk-immigration-rules-appendix-dwmsv",
+        "The applicant will be granted permission to stay for whichever is the shorter of",
+        "Immigration Rules, Appendix DWMS, para DWMS 5.1",
+    ),
+    (
+        "uk-immigration-rules-part11-asylum",
+        "An application for asylum will only be recorded as valid if",
+        "Immigration Rules, Part 11, para 327AB",
+    ),
+    (
+        "uk-immigration-rules-part11-asylum",
+        "This paragraph applies when the Secretary of State is satisfied that one or more of the following applies",
+        "Immigration Rules, Part 11, para 339A",
+    ),
+    (
+        "us-8usc-1367",
+        "in no case may the Attorney General, or any other official or employee of the Department of Justice",
+        "8 U.S.C. § 1367(a)",
+    ),
+    ("us-8usc-1184", "under section 1101(a)(15)(T) of this title may not exceed 5,000", "8 U.S.C. § 1184(o)(2)"),
+    (
+        "us-22usc-ch78-tvpa",
+        "Support for local in-country nongovernmental organization-operated hotlines",
+        "22 U.S.C. § 7105(a)(1)",
+    ),
+    (
+        "us-22usc-ch78-tvpa",
+        "an alien who is a victim of a severe form of trafficking in persons, or an alien classified as a nonimmigrant",
+        "22 U.S.C. § 7105(b)(1)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("document_id", "phrase", "citation"), KNOWN_PROVISIONS)
+def test_known_phrase_sits_in_the_passage_with_the_right_citation(corpus_index, document_id, phrase, citation):
+    store, registry, _ = corpus_index
+    from ingest.pipeline import live_passages
+
+    holding = [d for d in live_passages(store, registry, document_id) if phrase in " ".join(d.content.split())]
+    assert holding, f"no passage of {document_id} holds the phrase"
+    assert holding[0].meta["citation"] == citation
+
+
+def test_known_provisions_cover_every_document(corpus_index):
+    _, registry, _ = corpus_index
+    assert len(KNOWN_PROVISIONS) >= 30
+    assert {doc for doc, _, _ in KNOWN_PROVISIONS} == set(registry.all())
