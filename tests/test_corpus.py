@@ -119,7 +119,7 @@ KNOWN_PROVISIONS = [
     ("coe-cets116-compensation", "When compensation is not fully available from other sources", "CETS No 116, art 2"),
     (
         "us-8usc-1255",
-        "has been physically present in the United States for a continuous period of at least 3 years since the date of admission as a nonimmigrant under section 1101(a)(15)(T)(i)",
+        "at least 3 years since the date of admission as a nonimmigrant under section 1101(a)(15)(T)(i)",
         "8 U.S.C. § 1255(l)(1)",
     ),
     ("us-8usc-1101", "is or has been a victim of a severe form of trafficking in persons", "8 U.S.C. § 1101(a)"),
