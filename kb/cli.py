@@ -21,7 +21,7 @@ err = Console(stderr=True, soft_wrap=True)
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML, LIMS XML).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (Markdown, text, HTML, DOCX, LIMS XML).")],
     jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction code for files without a manifest.")] = None,
     instrument_type: Annotated[
         str | None, typer.Option("--type", help="Instrument type for files without one.")

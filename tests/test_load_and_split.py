@@ -192,3 +192,39 @@ def test_oversized_and_wrongly_encoded_files_are_refused(tmp_path: Path):
     latin1.write_bytes("Aufenthaltsgesetz § 25 Härtefall".encode("latin-1"))
     with pytest.raises(LoadError, match="not UTF-8"):
         load_file(latin1)
+
+
+def test_docx_headings_and_paragraphs_become_provisions(tmp_path: Path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Model Shelter Regulations", level=1)
+    document.add_heading("Article 1", level=2)
+    document.add_paragraph("A shelter shall admit every person referred by a first responder.")
+    document.add_heading("Article 2", level=2)
+    document.add_paragraph("A resident may stay for ninety nights without charge.")
+    path = tmp_path / "regulations.docx"
+    document.save(path)
+    loaded = load_file(path)
+    passages = build_passages(loaded, info("treaty", "Model Shelter Regulations"), "h")
+    assert [p.citation for p in passages] == ["Model Shelter Regulations, art 1", "Model Shelter Regulations, art 2"]
+    assert "ninety nights" in passages[1].text
+
+
+def test_zip_bomb_and_broken_docx_are_refused_unread(tmp_path: Path):
+    import zipfile
+
+    bomb = tmp_path / "bomb.docx"
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/document.xml", "w") as member,
+    ):
+        for _ in range(300):  # 300 MB of zeros, a few hundred KB on disk
+            member.write(b"\0" * 2**20)
+    assert bomb.stat().st_size < 2 * 2**20
+    with pytest.raises(LoadError, match="zip bomb"):
+        load_file(bomb)
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(LoadError, match="not a valid DOCX"):
+        load_file(broken)
