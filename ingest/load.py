@@ -49,6 +49,9 @@ _ARTEFACT_LINES = re.compile(
 # "(a)" or a rule number ("1.   VTS 1.1.") are list artefacts of the rendering and stay lists.
 _NUMBERED_PARAGRAPH = re.compile(r"^(\d{1,3})\.(\s+)(?![\s(]|[A-Z]{2,6}\s+\d|[A-Z]?\d{3})", re.M)
 _LINE_BEFORE_NUMBER = re.compile(r"(?<=\S)[ \t]*\n(?=\d{1,3}\.\s+(?![\s(]|[A-Z]{2,6}\s+\d|[A-Z]?\d{3}))")
+# "1.   334. An asylum applicant ..." (gov.uk): the list marker is an artefact and the Markdown
+# list would lose the rule number too; keep "334." as the paragraph's own text.
+_LISTED_RULE = re.compile(r"^\d{1,3}\.[ \t]+([A-Z]?\d{3}[A-Z]{0,3})\.(?=\s)", re.M)
 _SHOW_SUFFIX = re.compile(r",\s*Show$")  # gov.uk accordion headings: "Validity requirements ..., Show"
 
 
@@ -69,6 +72,7 @@ def clean_markdown(text: str) -> tuple[str, dict[str, str]]:
         text = text[match.end() :]
     text = _ARTEFACT_LINES.sub("", text)
     text = _GLUED_HEADING.sub(r"\1 ", text)
+    text = _LISTED_RULE.sub(r"\n\1\\.", text)  # a blank line first: each rule is its own paragraph
     text = _LINE_BEFORE_NUMBER.sub("\n\n", text)
     text = _NUMBERED_PARAGRAPH.sub(r"\1\\.\2", text)
     return text, front
