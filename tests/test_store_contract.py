@@ -78,6 +78,11 @@ def test_round_trip_keeps_content_and_meta(filled):
     assert doc.meta["rank"] == 3
 
 
+def test_get_documents_by_id(filled):
+    assert ids(filled.get_documents_by_id(["c", "a", "missing"])) == ["a", "c"]
+    assert filled.get_documents_by_id([]) == []
+
+
 def test_duplicate_policies(filled):
     with pytest.raises(DuplicateDocumentError):
         filled.write_documents(make_docs()[:1], DuplicatePolicy.FAIL)

@@ -69,6 +69,9 @@ class EdgeDocumentStore:
         self._shard.flush()
         return len(unique)
 
+    def get_documents_by_id(self, document_ids: list[str]) -> list[Document]:
+        return [_to_document(record) for record in self._retrieve(document_ids)]
+
     def delete_documents(self, document_ids: list[str]) -> None:
         if document_ids:
             self._shard.update(qe.UpdateOperation.delete_points([convert_id(i) for i in document_ids]))

@@ -36,7 +36,7 @@ class DocumentRegistry:
     def get(self, document_ids: list[str]) -> dict[str, DocumentRecord]:
         if not document_ids:
             return {}
-        found = self.store.filter_documents({"field": "id", "operator": "in", "value": sorted(set(document_ids))})
+        found = self.store.get_documents_by_id(sorted(set(document_ids)))  # point look-ups, no scan
         return {d.id: DocumentRecord(**d.meta) for d in found}
 
     def all(self) -> dict[str, DocumentRecord]:

@@ -87,6 +87,9 @@ class ServerDocumentStore:
     def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
         return self.store.write_documents(documents, policy)
 
+    def get_documents_by_id(self, document_ids: list[str]) -> list[Document]:
+        return self.store.get_documents_by_id(document_ids)
+
     def delete_documents(self, document_ids: list[str]) -> None:
         self.store.delete_documents(document_ids)
 
