@@ -22,12 +22,9 @@ from ingest.load import load_file
 from ingest.metadata import Overrides, document_info, read_manifest
 from ingest.passages import build_passages
 from ingest.topics import load_topics, tag_passages
+from kb.model import cites_within
 
 GOLD = Path(__file__).resolve().parent / "topic_gold.toml"
-
-
-def within(citation: str, provision: str) -> bool:
-    return citation == provision or citation.startswith(provision + "(")
 
 
 def predicted_topics(corpus: Path, gold: list[dict]) -> dict[tuple[str, str], set[str] | None]:
@@ -39,7 +36,7 @@ def predicted_topics(corpus: Path, gold: list[dict]) -> dict[tuple[str, str], se
         passages_by_doc[document_id] = [p for p in passages if p.language == "en"]
     result: dict[tuple[str, str], set[str] | None] = {}
     for g in gold:
-        matching = [p for p in passages_by_doc[g["document_id"]] if within(p.citation, g["citation"])]
+        matching = [p for p in passages_by_doc[g["document_id"]] if cites_within(p.citation, g["citation"])]
         result[(g["document_id"], g["citation"])] = {t for p in matching for t in p.topics} if matching else None
     return result
 

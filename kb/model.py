@@ -30,6 +30,11 @@ def passage_id(document_id: str, provision_path: list[str], part: int, version: 
     return str(uuid.uuid5(PASSAGE_NAMESPACE, f"{document_id}|{'/'.join(provision_path)}|{part}|{version}"))
 
 
+def cites_within(citation: str, provision: str) -> bool:
+    """Whether a citation points into a provision: "CETS No 197, art 13(1)" is within "CETS No 197, art 13"."""
+    return citation == provision or citation.startswith(provision + "(")
+
+
 @dataclass
 class Passage:
     """One provision, or one part of a long provision, with its citation and metadata."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.model import cites_within
 from kb.retrieve import SearchFilters
 
 pytestmark = pytest.mark.corpus
@@ -14,11 +15,6 @@ pytestmark = pytest.mark.corpus
 def citations_in(store, document_id: str) -> set[str]:
     documents = store.filter_documents({"field": "meta.document_id", "operator": "==", "value": document_id})
     return {d.meta["citation"] for d in documents}
-
-
-def within(citation: str, provision: str) -> bool:
-    """ "CETS No 197, art 13(1)" is within "CETS No 197, art 13"."""
-    return citation == provision or citation.startswith(provision + "(")
 
 
 def test_every_document_is_indexed(corpus_index):
@@ -32,8 +28,8 @@ def test_every_document_is_indexed(corpus_index):
 def test_recovery_and_reflection_period_finds_cets_197_article_13(corpus_searcher):
     response = corpus_searcher.search("how long is the recovery and reflection period", limit=10)
     citations = [hit.passage.citation for hit in response.hits]
-    assert any(within(citation, "CETS No 197, art 13") for citation in citations[:3])
-    best = next(hit.passage for hit in response.hits if within(hit.passage.citation, "CETS No 197, art 13"))
+    assert any(cites_within(citation, "CETS No 197, art 13") for citation in citations[:3])
+    best = next(hit.passage for hit in response.hits if cites_within(hit.passage.citation, "CETS No 197, art 13"))
     assert best.heading == "Recovery and reflection period"
     assert best.url.startswith("https://")
 
@@ -49,7 +45,7 @@ def test_t_visa_adjustment_question_reaches_8_usc_1255_l(corpus_searcher):
     response = corpus_searcher.search(
         "can a trafficking victim with a T visa become a permanent resident", SearchFilters(jurisdictions=["US"])
     )
-    assert any(within(hit.passage.citation, "8 U.S.C. § 1255(l)") for hit in response.hits)
+    assert any(cites_within(hit.passage.citation, "8 U.S.C. § 1255(l)") for hit in response.hits)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +67,7 @@ def test_t_visa_adjustment_question_reaches_8_usc_1255_l(corpus_searcher):
 )
 def test_provisions_carry_pinpoint_citations(corpus_index, document_id, citation):
     store, _, _ = corpus_index
-    assert any(within(found, citation) for found in citations_in(store, document_id))
+    assert any(cites_within(found, citation) for found in citations_in(store, document_id))
 
 
 def test_bilingual_treaties_keep_dutch_apart(corpus_index):
