@@ -7,8 +7,6 @@ recognised by their root and reported as not read yet.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from lxml import etree
 
 from ingest.structure import Block, Provision
@@ -44,14 +42,14 @@ def _text_of(element: etree._Element) -> str:
     return _clean("".join(parts))
 
 
-def _unit_text(element: etree._Element, depth: int = 0) -> list[str]:
+def _unit_text(element: etree._Element) -> list[str]:
     """Lines of a subsection (or section) with its paragraphs, each led by its label."""
     label = _clean(element.findtext("Label") or "")
     own = " ".join(_text_of(child) for child in element if _local(child.tag) in ("Text", "Repealed"))
     lines = [f"{label} {own}".strip()] if (label or own) else []
     for child in element:
         if _local(child.tag) in _NESTED:
-            lines.extend(_unit_text(child, depth + 1))
+            lines.extend(_unit_text(child))
     return [line for line in lines if line]
 
 
@@ -69,7 +67,7 @@ class _TextBuilder:
         return start, start + len(text), text
 
 
-def read_legislation_xml(path: Path, data: bytes) -> tuple[list[Block], list[Provision], str]:
+def read_legislation_xml(data: bytes) -> tuple[list[Block], list[Provision], str]:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:

@@ -136,7 +136,7 @@ def load_file(path: Path) -> LoadedFile:
         return LoadedFile(path, _docx_blocks(path), {})
     if suffix == ".xml":
         try:
-            blocks, provisions, title = read_legislation_xml(path, raw)
+            blocks, provisions, title = read_legislation_xml(raw)
         except XmlFormatError as error:
             raise LoadError(str(error)) from error
         return LoadedFile(path, blocks, {}, provisions, title)
