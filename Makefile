@@ -11,10 +11,13 @@ comma := ,
 venv: $(VENV)/.installed
 
 # torch goes in first, pinned, so nothing pulls a CUDA build; the venv stays CPU-only.
+# unstructured-inference (imported by unstructured's PDF reader) comes without its own dependencies,
+# whose layout models would replace that torch; pyproject.toml lists the ones the fast PDF path needs.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps 'unstructured-inference>=1.6.12,<2'
 	touch $@
 
 run: venv

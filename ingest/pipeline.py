@@ -26,7 +26,7 @@ from kb.store.base import PassageStore
 from kb.store.registry import DocumentRecord, DocumentRegistry
 
 # Document formats found in folders that this version does not read yet (reported, not failed).
-UNREAD_DOCUMENT_SUFFIXES = {".pdf", ".doc", ".odt", ".rtf", ".epub"}
+UNREAD_DOCUMENT_SUFFIXES = {".doc", ".odt", ".rtf", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
 PIPELINE_VERSION = "passages-3"

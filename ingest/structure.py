@@ -18,6 +18,7 @@ Blocks = list[tuple[int, int, str]]  # (start, end, text) in the document's norm
 class Block:
     category: str  # unstructured's element category: Title, NarrativeText, ListItem, ...
     text: str
+    page: int | None = None  # in a PDF
 
 
 _NUM = r"(\d+[a-zA-Z]{0,3}|[IVXLC]+)"
@@ -57,6 +58,11 @@ class Provision:
 
 def _is_heading_like(block: Block) -> bool:
     return block.category == "Title" or (len(block.text) <= 120 and not block.text.endswith((".", ";", ",", ":")))
+
+
+def is_numbered_heading(text: str) -> bool:
+    """An article, section or group heading ("Article 4", "§ 1255", "Part 2"), not a document title."""
+    return any(pattern.match(text) for pattern in (_ARTICLE, _USC_SECTION, _STATUTE_SECTION, _GROUP))
 
 
 def _provision_start(block: Block, style: str, current: Provision | None) -> tuple[str, str] | None:

@@ -84,3 +84,28 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path, 
 def corpus_searcher(corpus_index, query_embedder) -> Searcher:
     store, registry, _ = corpus_index
     return Searcher(store, registry, query_embedder, ["en"])
+
+
+def write_pdf(path: Path, pages: list[str], title: str = "") -> None:
+    """A text PDF with a running head and a page number on every page, as printed statutes have."""
+    from fpdf import FPDF
+
+    class Statute(FPDF):
+        def header(self):
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 6, "Model Victims Act 2020 (consolidated)", align="C")
+            self.ln(12)
+
+        def footer(self):
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 10, f"Page {self.page_no()}", align="C")
+
+    pdf = Statute()
+    if title:
+        pdf.set_title(title)
+    for text in pages:
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        pdf.multi_cell(0, 6, text)
+    pdf.output(str(path))

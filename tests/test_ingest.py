@@ -7,6 +7,8 @@ import pytest
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer
 
+from .conftest import write_pdf
+
 
 def passages_of(store, document_id: str):
     return store.filter_documents({"field": "meta.document_id", "operator": "==", "value": document_id})
@@ -121,3 +123,15 @@ def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, re
     assert passages_of(store, "notes")  # read from elsewhere: not pruned
     assert remove_document(store, registry, "notes") > 0 and passages_of(store, "notes") == []
     assert set(registry.all()) == {"model-convention"}
+
+
+def test_pdf_passages_are_stored_with_their_page(store, registry, passage_embedder, fixture_docs):
+    write_pdf(
+        fixture_docs / "act.pdf",
+        ["Section 1 Scope\n\nThis Act applies to victims.", "Section 2 Aid\n\nLegal aid is free."],
+    )
+    (fixture_docs / "damaged.pdf").write_bytes((fixture_docs / "act.pdf").read_bytes()[:400])
+    report = Indexer(store, registry, passage_embedder).ingest([fixture_docs], Overrides(jurisdiction="GB"))
+    assert "truncated" in dict((path.name, reason) for path, reason in report.skipped)["damaged.pdf"]
+    pages = {doc.meta["citation"]: doc.meta["page"] for doc in passages_of(store, "act")}
+    assert pages == {"act, s 1": 1, "act, s 2": 2}

@@ -12,7 +12,7 @@ from ingest.metadata import DocumentInfo, Overrides, document_info
 from ingest.passages import MAX_PART_CHARS, build_passages, cite
 from ingest.structure import Block, split_provisions
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, write_pdf
 
 
 def info(style: str, cite_as: str = "Act") -> DocumentInfo:
@@ -228,3 +228,52 @@ def test_zip_bomb_and_broken_docx_are_refused_unread(tmp_path: Path):
     broken.write_bytes(b"PK\x03\x04 this is not really a zip")
     with pytest.raises(LoadError, match="not a valid DOCX"):
         load_file(broken)
+
+
+def test_pdf_sections_carry_their_page_and_lose_running_heads(tmp_path: Path, monkeypatch):
+    path = tmp_path / "act.pdf"
+    write_pdf(
+        path,
+        [
+            "Section 1 Reflection period\n\n(1) A victim shall be given a recovery and reflection period of 30 days."
+            "\n\n(2) No expulsion order shall be enforced during that period.",
+            "Section 2 Residence permit\n\nA renewable residence permit shall be issued to a victim who cooperates.",
+            "Section 3 Compensation\n\nA victim has the right to compensation from the offender.",
+        ],
+        title="Model Victims Act 2020",
+    )
+    monkeypatch.setattr(socket.socket, "connect", lambda *a: pytest.fail("network access attempted"))
+    loaded = load_file(path)
+    assert loaded.title == "Model Victims Act 2020"
+    texts = [block.text for block in loaded.blocks]
+    assert not any("consolidated" in text or text.startswith("Page ") for text in texts)
+    passages = build_passages(loaded, info("statute", "Model Act"), "h")
+    assert [(p.citation, p.page) for p in passages] == [
+        ("Model Act, s 1", 1),
+        ("Model Act, s 2", 2),
+        ("Model Act, s 3", 3),
+    ]
+    assert "30 days" in passages[0].text and "expulsion" in passages[0].text
+
+
+def test_truncated_fake_and_textless_pdfs_are_refused(tmp_path: Path):
+    whole = tmp_path / "whole.pdf"
+    write_pdf(whole, ["Section 1 Scope\n\nThis Act applies to every victim."])
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(LoadError, match="truncated"):
+        load_file(truncated)
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("Section 1 plain text saved as .pdf")
+    with pytest.raises(LoadError, match="not a PDF"):
+        load_file(fake)
+
+    from fpdf import FPDF
+
+    blank = FPDF()
+    blank.add_page()
+    blank.rect(20, 20, 50, 50)  # a drawing and no text layer, like a scan
+    textless = tmp_path / "scan.pdf"
+    blank.output(str(textless))
+    with pytest.raises(LoadError, match="no text found"):
+        load_file(textless)
