@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from haystack import Document
@@ -39,6 +40,7 @@ class IngestReport:
     skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, reason)
     ignored: list[Path] = field(default_factory=list)  # documents in formats not read yet
     pruned: list[str] = field(default_factory=list)  # document ids whose files are gone
+    files_total: int = 0  # files found to read
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=lambda: {"parsing": 0.0, "embedding": 0.0, "writing": 0.0})
 
@@ -57,6 +59,21 @@ class IngestReport:
             "seconds": round(self.seconds, 2),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
         }
+
+
+@dataclass(frozen=True)
+class FileProgress:
+    """Where an ingest stands, reported after each embedding batch."""
+
+    path: Path
+    file_number: int  # 1-based
+    files_total: int
+    passages_done: int
+    passages_total: int
+
+
+# Passages are embedded in batches of this size so that progress is reported within a file.
+EMBED_BATCH = 64
 
 
 def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
@@ -90,20 +107,24 @@ class Indexer:
         overrides: Overrides | None = None,
         prune: bool = False,
         on_file: Callable[[str, Path, str, IngestReport], None] | None = None,
+        on_progress: Callable[[FileProgress], None] | None = None,
     ) -> IngestReport:
-        """Index files; `on_file(outcome, path, detail)` hears of each file as it is done."""
+        """Index files; `on_file(outcome, path, detail, report)` hears of each file as it is done,
+        `on_progress` of the passages embedded so far in the current file."""
         paths = list(paths)
         started = time.perf_counter()
         report = IngestReport()
         overrides = overrides or Overrides()
         seen_ids: dict[str, Path] = {}
         files = collect_files(paths, report)
+        report.files_total = len(files)
         for path, reason in report.skipped:  # paths that do not exist
             if on_file:
                 on_file("skipped", path, reason, report)
-        for path in files:
+        for number, path in enumerate(files, 1):
+            progress = partial(FileProgress, path, number, len(files))
             try:
-                outcome, detail = self._ingest_file(path, overrides, report, seen_ids)
+                outcome, detail = self._ingest_file(path, overrides, report, seen_ids, progress, on_progress)
             except (LoadError, ManifestError) as error:
                 report.skipped.append((path, str(error)))
                 outcome, detail = "skipped", str(error)
@@ -119,8 +140,16 @@ class Indexer:
         return report
 
     def _ingest_file(
-        self, path: Path, overrides: Overrides, report: IngestReport, seen: dict[str, Path]
+        self,
+        path: Path,
+        overrides: Overrides,
+        report: IngestReport,
+        seen: dict[str, Path],
+        progress: Callable[[int, int], FileProgress],
+        on_progress: Callable[[FileProgress], None] | None,
     ) -> tuple[str, str]:
+        if on_progress:
+            on_progress(progress(0, 0))
         # Everything a document's passages depend on is hashed before the (slow) parse.
         data = read_source(path)
         digest = source_fingerprint(path, data, overrides, PIPELINE_VERSION)
@@ -140,7 +169,12 @@ class Indexer:
         if not passages:
             raise LoadError("no passages found")
         clock = _lap(report, "parsing", clock)
-        embedded = self.embedder.run(documents=[p.to_document() for p in passages])["documents"]
+        documents = [p.to_document() for p in passages]
+        embedded = []
+        for start in range(0, len(documents), EMBED_BATCH):
+            embedded += self.embedder.run(documents=documents[start : start + EMBED_BATCH])["documents"]
+            if on_progress:
+                on_progress(progress(len(embedded), len(documents)))
         clock = _lap(report, "embedding", clock)
         # 1. the new version goes in beside the old (its ids differ); 2. one write makes it live;
         # 3. the old version goes. A crash anywhere leaves the live version whole.

@@ -34,33 +34,44 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ingest.metadata import Overrides
-    from ingest.pipeline import Indexer, IngestReport
+    from ingest.pipeline import FileProgress, Indexer, IngestReport
     from kb import services
     from kb.store import open_registry, open_store
 
     settings = get_settings()
     store, registry = open_store(settings), open_registry(settings)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True, disable=as_json) as progress:
-        task = progress.add_task("files", total=None)
-        started = time.perf_counter()
+    try:
+        indexer = Indexer(store, registry, services.passage_embedder(settings))
+        with Progress(*columns, console=err, transient=True, disable=as_json) as progress:
+            overall = progress.add_task("files", total=None)
+            current = progress.add_task("", total=None, visible=False)
+            started = time.perf_counter()
 
-        def on_file(outcome: str, path: Path, detail: str, report: IngestReport) -> None:
-            if outcome == "skipped":
-                err.print(f"[red]skipped[/red]   {path}: {detail}")
-            elif not as_json:
-                out.print(f"{outcome:<9} {detail} from {path}")
-            rate = report.passages_written / max(time.perf_counter() - started, 1e-9)
-            progress.update(task, advance=1, description=f"{path.name[:40]:<40} {rate:5.1f} passages/s")
+            def on_progress(at: FileProgress) -> None:
+                progress.update(overall, total=at.files_total)
+                if progress.tasks[current].fields.get("path") != at.path:  # a new file: parsing starts
+                    progress.reset(current, path=at.path, visible=True)
+                progress.update(current, completed=at.passages_done, total=at.passages_total or None)
+                elapsed = progress.tasks[current].elapsed or 0.0
+                rate = at.passages_done / elapsed if elapsed else 0.0
+                progress.update(current, description=f"  {at.path.name[:28]:<28} {rate:5.1f} passages/s")
 
-        try:
-            indexer = Indexer(store, registry, services.passage_embedder(settings))
+            def on_file(outcome: str, path: Path, detail: str, report: IngestReport) -> None:
+                if outcome == "skipped":
+                    err.print(f"[red]skipped[/red]   {escape(str(path))}: {escape(detail)}")
+                elif not as_json:
+                    out.print(f"{outcome:<9} {escape(detail)} from {escape(str(path))}")
+                rate = report.passages_written / max(time.perf_counter() - started, 1e-9)
+                progress.update(overall, total=report.files_total or None, advance=1)
+                progress.update(overall, description=f"all files {'':<20} {rate:5.1f} passages/s")
+
             overrides = Overrides(jurisdiction, instrument_type, title)
-            report = indexer.ingest(paths, overrides, prune=prune, on_file=on_file)
-            total = store.count_documents()
-        finally:
-            store.close()
-            registry.close()
+            report = indexer.ingest(paths, overrides, prune=prune, on_file=on_file, on_progress=on_progress)
+        total = store.count_documents()
+    finally:
+        store.close()
+        registry.close()
     if as_json:
         print(json.dumps({**report.as_json(), "passages_in_index": total}, ensure_ascii=False, indent=2))
     else:

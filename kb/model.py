@@ -89,5 +89,7 @@ class SearchHit:
             "language": p.language,
             "text": p.text,
             "url": p.url,
+            "page": p.page,
+            "topics": p.topics,
             "score": round(self.score, 6),
         }
