@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import kb  # noqa: F401  (offline environment first)
-from ingest.legislation_xml import XmlFormatError, read_legislation_xml
+from ingest.legislation_xml import read_legislation_xml
 from ingest.structure import Block, Provision
+from ingest.xml_text import XmlFormatError
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml", ".docx", ".pdf"}
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
@@ -36,6 +37,9 @@ class LoadedFile:
     # tree is found in the blocks by ingest.structure.split_provisions.
     provisions: list[Provision] | None = None
     title: str = ""
+    # What the file's own markup states (legislation XML): jurisdiction, instrument_type, style,
+    # cite_as, url. A manifest entry or the user's options come first.
+    hints: dict[str, str] = field(default_factory=dict)
 
     def page_at(self, offset: int) -> int | None:
         """The page on which the block holding this offset of the normalised text starts (PDFs)."""
@@ -203,10 +207,10 @@ def load_file(path: Path) -> LoadedFile:
         return LoadedFile(path, _pdf_blocks(path, raw), {}, title=_pdf_title(path))
     if suffix == ".xml":
         try:
-            blocks, provisions, title = read_legislation_xml(raw)
+            xml = read_legislation_xml(raw)
         except XmlFormatError as error:
             raise LoadError(str(error)) from error
-        return LoadedFile(path, blocks, {}, provisions, title)
+        return LoadedFile(path, xml.blocks, {}, xml.provisions, xml.title, xml.hints)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

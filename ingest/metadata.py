@@ -104,20 +104,28 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     first_title = next(titles, loaded.path.stem)
     title = overrides.title or entry.get("title") or loaded.front_matter.get("title") or loaded.title or first_title
     doc_id = entry.get("id") or slugify(f"{loaded.path.stem}")
-    jurisdiction = (overrides.jurisdiction or entry.get("jurisdiction") or infer_jurisdiction(text)).upper()
+    hints = loaded.hints
+    jurisdiction = (
+        overrides.jurisdiction or entry.get("jurisdiction") or hints.get("jurisdiction") or infer_jurisdiction(text)
+    ).upper()
     if (
         jurisdiction != "UNKNOWN"
         and jurisdiction not in JURISDICTION_NAMES
         and not re.fullmatch(r"[A-Z]{2}", jurisdiction)
     ):
         raise ManifestError(f"unknown jurisdiction {jurisdiction!r}: use an ISO 3166-1 code or one of UN, COE, EU, ILO")
-    instrument_type = overrides.instrument_type or entry.get("instrument_type") or infer_instrument_type(text)
+    instrument_type = (
+        overrides.instrument_type
+        or entry.get("instrument_type")
+        or hints.get("instrument_type")
+        or infer_instrument_type(text)
+    )
     if instrument_type not in INSTRUMENT_TYPES:
         raise ManifestError(f"unknown instrument type {instrument_type!r}; known: {', '.join(INSTRUMENT_TYPES)}")
     naming = citation_names().get(doc_id, {})
-    style = naming.get("style") or _default_style(jurisdiction, instrument_type)
+    style = naming.get("style") or hints.get("style") or _default_style(jurisdiction, instrument_type)
     short_title = entry.get("short_title") or title
-    cite_as = naming.get("cite_as") or re.sub(r"\s*\([^)]*\)\s*$", "", short_title)
+    cite_as = naming.get("cite_as") or hints.get("cite_as") or re.sub(r"\s*\([^)]*\)\s*$", "", short_title)
     return DocumentInfo(
         id=doc_id,
         title=title,
@@ -126,7 +134,7 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
         instrument_type=instrument_type,
         cite_as=cite_as,
         style=style,
-        url=entry.get("official_url") or loaded.front_matter.get("url", ""),
+        url=entry.get("official_url") or loaded.front_matter.get("url", "") or hints.get("url", ""),
         date=entry.get("date", ""),
     )
 

@@ -85,6 +85,16 @@ def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
     return [(label, chunk) for label, blocks in _paragraphs(provision, style) for chunk in _by_size(blocks)]
 
 
+def provision_url(document_url: str, anchor: str) -> str:
+    """The address of the provision itself where the source has one, else of its document."""
+    if anchor.startswith(("http://", "https://")):
+        return anchor
+    if anchor and "laws-lois.justice.gc.ca" in document_url and "#" not in document_url:
+        # Justice Laws: the consolidated full text, with an id per section ("#s-24").
+        return f"{document_url.split('FullText.html')[0].rstrip('/')}/FullText.html#{anchor}"
+    return document_url
+
+
 def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[Passage]:
     provisions = loaded.provisions if loaded.provisions is not None else split_provisions(loaded.blocks, info.style)
     occurrences: Counter[str] = Counter()
@@ -113,7 +123,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
                 jurisdiction=info.jurisdiction,
                 instrument_type=info.instrument_type,
                 language=language,
-                url=info.url,
+                url=provision_url(info.url, provision.anchor),
                 start=part[0][0],
                 end=part[-1][1],
                 content_hash=digest,

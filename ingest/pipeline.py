@@ -30,7 +30,7 @@ from kb.store.registry import DocumentRecord, DocumentRegistry
 UNREAD_DOCUMENT_SUFFIXES = {".doc", ".odt", ".rtf", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
-PIPELINE_VERSION = "passages-3"
+PIPELINE_VERSION = "passages-4"
 
 
 @dataclass

@@ -54,6 +54,8 @@ class Provision:
     groups: list[str]
     blocks: Blocks = field(default_factory=list)
     language: str = ""
+    # Where the source links the provision itself: an absolute URL, or an id within the document's page.
+    anchor: str = ""
 
 
 def _is_heading_like(block: Block) -> bool:

@@ -18,13 +18,22 @@ def test_ingest_indexes_every_format_and_reports_the_broken_file(store, registry
     events = []
     report = Indexer(store, registry, passage_embedder).ingest([fixture_docs], on_progress=events.append)
     indexed = {doc_id for _, doc_id, _ in report.indexed}
-    assert indexed == {"model-convention", "model-code", "guidance", "notes", "model-act"}
+    assert indexed == {
+        "model-convention",
+        "model-code",
+        "guidance",
+        "notes",
+        "model-act",
+        "uslm-title",
+        "akn-convention",
+        "clml-act",
+    }
     reasons = {path.name: reason for path, reason in report.skipped}
     assert set(reasons) == {"broken.md", "truncated.xml", "akoma.xml"}
     assert "not UTF-8" in reasons["broken.md"] and "invalid XML" in reasons["truncated.xml"]
     assert store.count_documents() == report.passages_written
     # Progress: each file announced before parsing, then its embedded passages up to the total.
-    assert {e.files_total for e in events} == {report.files_total} == {8}
+    assert {e.files_total for e in events} == {report.files_total} == {11}
     finals = {e.path.name: (e.passages_done, e.passages_total) for e in events}
     assert finals["model-convention.md"] == (6, 6) and finals["broken.md"] == (0, 0)
     assert [e.file_number for e in events] == sorted(e.file_number for e in events)

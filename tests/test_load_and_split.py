@@ -9,7 +9,7 @@ import pytest
 
 from ingest.load import LoadedFile, LoadError, clean_markdown, load_file
 from ingest.metadata import DocumentInfo, Overrides, document_info
-from ingest.passages import MAX_PART_CHARS, build_passages, cite
+from ingest.passages import MAX_PART_CHARS, build_passages, cite, provision_url
 from ingest.structure import Block, split_provisions
 
 from .conftest import FIXTURES, write_pdf
@@ -173,9 +173,74 @@ def test_lims_xml_takes_the_tree_from_the_markup():
     assert offence.text == "No person shall move another person across a border by deception, see section 24."
 
 
+def xml_passages(name: str) -> tuple[DocumentInfo, dict]:
+    loaded = load_file(FIXTURES / "xml" / name)
+    doc = document_info(loaded, Overrides())
+    return doc, {p.citation: p for p in build_passages(loaded, doc, "h")}
+
+
+def test_uslm_sections_and_headed_subsections_are_provisions():
+    doc, passages = xml_passages("uslm-title.xml")
+    assert (doc.jurisdiction, doc.instrument_type, doc.cite_as) == ("US", "statute", "99 U.S.C.")
+    assert list(passages) == ["99 U.S.C. § 501(a)", "99 U.S.C. § 501(b)", "99 U.S.C. § 502"]
+    eligibility = passages["99 U.S.C. § 501(a)"]
+    assert eligibility.heading == "Eligibility"
+    assert eligibility.provision_path == ["Title 99 Model Protections", "CHAPTER 5 STATUS OF VICTIMS", "501(a)"]
+    assert eligibility.text.split("\n\n") == [
+        "The Secretary may adjust the status of an alien who",
+        "(1) has been physically present for a continuous period of at least 3 years; and",
+        "(2) has complied with any reasonable request for assistance.",  # the footnote mark is gone
+    ]
+    assert not any("source credit" in p.text or "Amendment note" in p.text for p in passages.values())
+
+
+def test_akoma_ntoso_articles_paragraphs_and_points():
+    doc, passages = xml_passages("akn-convention.xml")
+    assert (doc.title, doc.jurisdiction, doc.instrument_type, doc.style) == (
+        "Model Shelter Convention",
+        "UN",
+        "treaty",
+        "treaty",
+    )
+    assert list(passages) == [
+        "Model Shelter Convention, preamble",
+        "Model Shelter Convention, art 1",
+        "Model Shelter Convention, art 2",
+    ]
+    shelter = passages["Model Shelter Convention, art 1"]
+    assert shelter.heading == "Shelter" and shelter.provision_path == ["Chapter I Protection", "1"]
+    assert shelter.text.split("\n\n") == [
+        "1. Each Party shall provide safe shelter to victims.",
+        "2. Shelter shall include:",
+        "(a) medical care;",
+        "(b) interpretation.",  # the authorial note is left out
+    ]
+
+
+def test_clml_sections_carry_their_legislation_gov_uk_address():
+    doc, passages = xml_passages("clml-act.xml")
+    assert (doc.title, doc.jurisdiction, doc.url) == (
+        "Model Victims Act 2099",
+        "GB",
+        "http://www.legislation.gov.uk/ukpga/2099/1",
+    )
+    assistance = passages["Model Victims Act 2099, s 1"]
+    assert assistance.heading == "Assistance for victims" and assistance.provision_path == ["Part 1 Support", "1"]
+    assert assistance.url == "http://www.legislation.gov.uk/ukpga/2099/1/section/1"
+    assert assistance.text.startswith("(1) The Secretary of State") and "(b) legal advice." in assistance.text
+    assert not any("not law" in p.text or "footnote" in p.text.lower() for p in passages.values())
+
+
+def test_justice_laws_sections_link_to_their_anchor():
+    url = "https://laws-lois.justice.gc.ca/eng/acts/I-2.5/"
+    assert provision_url(url, "s-24") == "https://laws-lois.justice.gc.ca/eng/acts/I-2.5/FullText.html#s-24"
+    assert provision_url("https://example.org/act", "s-24") == "https://example.org/act"  # no known anchors
+    assert provision_url("https://example.org/act", "https://example.org/act/section/1").endswith("/section/1")
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
-    [("xml/truncated.xml", "invalid XML"), ("xml/akoma.xml", "Akoma Ntoso XML is not read yet")],
+    [("xml/truncated.xml", "invalid XML"), ("xml/akoma.xml", "no provisions found in the Akoma Ntoso XML")],
 )
 def test_bad_or_unread_xml_is_reported(name, reason):
     with pytest.raises(LoadError, match=reason):
