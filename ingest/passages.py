@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from os.path import commonprefix
 
 from ingest.load import LoadedFile
 from ingest.metadata import DocumentInfo
@@ -14,20 +15,20 @@ from kb.model import Passage, passage_id
 MAX_PART_CHARS = 1000
 
 
-def cite(info: DocumentInfo, provision: Provision, paragraph: str = "") -> str:
+def cite(info: DocumentInfo, provision: Provision, pinpoint: str = "") -> str:
+    """The citation label; `pinpoint` ("(1)", "(a)(15)(T)") narrows it to a part of the provision."""
     number = provision.number
     if number == "preamble":
         return f"{info.cite_as}, preamble" if info.style == "treaty" else f"{info.cite_as}, introductory text"
     if not number:
         return f"{info.cite_as}, '{provision.heading}'" if provision.heading else info.cite_as
-    pinpoint = f"{number}({paragraph})" if paragraph else number
     if info.style == "treaty":
-        return f"{info.cite_as}, art {pinpoint}"
+        return f"{info.cite_as}, art {number}{pinpoint}"
     if info.style == "usc":
-        return f"{info.cite_as} § {pinpoint}"
+        return f"{info.cite_as} § {number}{pinpoint}"
     if info.style == "rules":
         return f"{info.cite_as}, para {number}"
-    return f"{info.cite_as}, s {pinpoint}"
+    return f"{info.cite_as}, s {number}{pinpoint}"
 
 
 # The first level of numbered paragraphs inside a provision, by citation style.
@@ -68,21 +69,76 @@ def _size(blocks: Blocks) -> int:
     return sum(len(text) + 2 for _, _, text in blocks)
 
 
-def _by_size(blocks: Blocks) -> list[Blocks]:
+def _by_size(blocks: Blocks, depth: dict[int, int] | None = None) -> list[Blocks]:
+    """Blocks in chunks that fit the window. Where the text is nested (US Code units), a full chunk
+    ends before its shallowest unit in its second half, so that a chunk holds whole units."""
     chunks: list[Blocks] = [[]]
     for block in blocks:
-        if chunks[-1] and _size(chunks[-1]) + len(block[2]) > MAX_PART_CHARS:
-            chunks.append([])
-        chunks[-1].append(block)
+        chunk = chunks[-1]
+        if chunk and _size(chunk) + len(block[2]) > MAX_PART_CHARS:
+            cut = len(chunk)
+            if depth:
+                halfway = [k for k in range(1, len(chunk)) if _size(chunk[:k]) >= MAX_PART_CHARS // 2]
+                cut = min(halfway, key=lambda k: (depth[chunk[k][0]], -k), default=cut)
+            chunks[-1], chunk = chunk[:cut], chunk[cut:]
+            chunks.append(chunk)
+        chunk.append(block)
     return chunks
 
 
-def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
+def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:  # (pinpoint "(4a)", blocks)
     """A provision that fits the embedder's window is one passage; a longer one is split at its
-    numbered paragraphs (each cited as such), and a paragraph too long for one passage at its blocks."""
+    numbered paragraphs (each cited as such), and a paragraph too long for one passage at its blocks.
+    In the US Code a part is cited as deep as all its text goes: "(a)(15)(T)", not just "(a)"."""
     if _size(provision.blocks) <= MAX_PART_CHARS:
         return [("", provision.blocks)]
-    return [(label, chunk) for label, blocks in _paragraphs(provision, style) for chunk in _by_size(blocks)]
+    paths = _us_code_paths(provision.blocks) if style == "usc" else {}
+    parts = []
+    depth = {start: len(path) for start, path in paths.items()}
+    for label, blocks in _paragraphs(provision, style):
+        for chunk in _by_size(blocks, depth):
+            deeper = commonprefix([paths[block[0]] for block in chunk]) if paths else []
+            units = deeper or ([label] if label else [])
+            parts.append(("".join(f"({unit})" for unit in units), chunk))
+    return parts
+
+
+# US Code units: subsection (a), paragraph (1), subparagraph (A), clause (i), subclause (I),
+# item (aa), subitem (AA). The letters i, v, x are clauses unless they follow h, u, w.
+_US_LEVELS = ("lower", "digit", "upper", "lower-roman", "upper-roman", "lower-double", "upper-double")
+_LEADING_LABELS = re.compile(r"^(?:\((?:\d{1,3}[a-z]?|[a-zA-Z]{1,4})\)\s*)+")
+_FIRST_LABELS = {"a", "1", "A", "i", "I", "aa", "AA"}
+_ROMAN = re.compile(r"^(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})$", re.I)
+
+
+def _us_level(label: str, stack: list[tuple[str, str]]) -> str:
+    if label[0].isdigit():
+        return "digit"
+    case = "lower" if label.islower() else "upper"
+    follows_letter = len(label) == 1 and (case, chr(ord(label) - 1)) in stack
+    if _ROMAN.match(label) and not follows_letter:
+        return f"{case}-roman"
+    return case if len(label) == 1 else f"{case}-double"
+
+
+def _us_code_paths(blocks: Blocks) -> dict[int, list[str]]:
+    """Each block's unit path ("a", "15", "T") by its start offset, from the labels that lead it."""
+    stack: list[tuple[str, str]] = []
+    paths = {}
+    for start, _, text in blocks:
+        leading = _LEADING_LABELS.match(text)
+        for label in re.findall(r"\(([^)]+)\)", leading.group(0)) if leading else []:
+            level = _us_level(label, stack)
+            known = [lvl for lvl, _ in stack]
+            if level in known and label in _FIRST_LABELS:
+                pass  # "(a)" again under (O)(ii)(III): a list nested deeper, not subsection (a)
+            elif level in known:
+                stack = stack[: known.index(level)]
+            elif _US_LEVELS.index(level) < max((_US_LEVELS.index(lvl) for lvl in known), default=-1):
+                stack = [(lvl, lab) for lvl, lab in stack if _US_LEVELS.index(lvl) < _US_LEVELS.index(level)]
+            stack.append((level, label))
+        paths[start] = [label for _, label in stack]
+    return paths
 
 
 def provision_url(document_url: str, anchor: str) -> str:
@@ -106,18 +162,18 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
         if occurrences["/".join(path)] > 1:  # a translation repeats the numbering
             path[-1] = f"{label} #{occurrences['/'.join(path)]}"
         language = provision.language or "en"
-        for part_index, (paragraph, part) in enumerate(_parts(provision, info.style)):
-            drafts.append((provision, path, paragraph, part_index, part, language))
+        for part_index, (pinpoint, part) in enumerate(_parts(provision, info.style)):
+            drafts.append((provision, path, pinpoint, part_index, part, language))
     passages = []
-    for provision, path, paragraph, part_index, part, language in drafts:
+    for provision, path, pinpoint, part_index, part, language in drafts:
         passages.append(
             Passage(
                 id=passage_id(info.id, path, part_index, digest),
                 document_id=info.id,
                 text="\n\n".join(text for _, _, text in part),
-                citation=cite(info, provision, paragraph),
+                citation=cite(info, provision, pinpoint),
                 heading=provision.heading,
-                provision_path=[*path, f"({paragraph})"] if paragraph else path,
+                provision_path=[*path, pinpoint] if pinpoint else path,
                 title=info.title,
                 short_title=info.short_title,
                 jurisdiction=info.jurisdiction,

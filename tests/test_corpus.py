@@ -118,7 +118,7 @@ KNOWN_PROVISIONS = [
         "at least 3 years since the date of admission as a nonimmigrant under section 1101(a)(15)(T)(i)",
         "8 U.S.C. § 1255(l)(1)",
     ),
-    ("us-8usc-1101", "is or has been a victim of a severe form of trafficking in persons", "8 U.S.C. § 1101(a)"),
+    ("us-8usc-1101", "is or has been a victim of a severe form of trafficking in persons", "8 U.S.C. § 1101(a)(15)(T)"),
     ("us-18usc-ch77", "bring a civil action against the perpetrator", "18 U.S.C. § 1595(a)"),
     ("us-18usc-ch77", "obtains the labor or services of a person by any one of", "18 U.S.C. § 1589(a)"),
     ("us-18usc-3771", "reasonably protected from the accused", "18 U.S.C. § 3771(a)"),

@@ -342,3 +342,30 @@ def test_truncated_fake_and_textless_pdfs_are_refused(tmp_path: Path):
     blank.output(str(textless))
     with pytest.raises(LoadError, match="no text found"):
         load_file(textless)
+
+
+def test_us_code_parts_are_cited_as_deep_as_their_text_goes():
+    filler = "word " * 40
+    units = [
+        "(a) As used in this chapter—",
+        "(15) The term nonimmigrant means—",
+        *[f"({letter}) {filler}" for letter in "GH"],
+        "(i) an alien who is a member of the foreign press;",  # after (H)... a clause (i) of (H)
+        "(T)",
+        f"(i) an alien who is a victim of trafficking {filler}",
+        f"(I) is physically present {filler}",
+        "(II) has complied with any request, and",
+        f"(a) a nested list that is not subsection (a) {filler}",
+        f"(ii) the spouse of such an alien {filler * 2}",
+        f"(U) an alien who has suffered abuse {filler * 2}",
+        f"(16) The term immigrant visa {filler * 2}",
+    ]
+    blocks = [Block("Title", "§ 1101. Definitions")] + [Block("NarrativeText", text) for text in units]
+    passages = build_passages(LoadedFile(Path("t.md"), blocks, {}), info("usc", "8 U.S.C."), "h")
+    assert [(p.citation, p.text[:4]) for p in passages] == [
+        ("8 U.S.C. § 1101(a)", "(a) "),
+        ("8 U.S.C. § 1101(a)(15)(T)", "(T)\n"),  # chunks end between units, each cited to what it holds
+        ("8 U.S.C. § 1101(a)(15)(T)", "(a) "),  # (a) nested under (T)(i)(II), then clause (ii)
+        ("8 U.S.C. § 1101(a)", "(U) "),  # (a)(15)(U) and (a)(16)
+    ]
+    assert "\n\n".join(p.text for p in passages) == "\n\n".join(units)
