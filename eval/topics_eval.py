@@ -1,9 +1,11 @@
-"""Topic tagging measured against provisions labelled by hand (eval/topic_gold.toml).
+"""Topic tagging measured against provisions labelled by hand.
 
+eval/topic_gold.toml is the set the topic terms were tuned on; eval/topic_heldout.toml was
+labelled afterwards, on other provisions, and measures the tagger on text it was not tuned on.
 Passages are built from the corpus (no index needed) and tagged; a provision's predicted topics
 are those of its passages. Prints precision and recall per topic and writes JSON.
 
-    .venv/bin/python -m eval.topics_eval [--corpus ../shared/corpus] [--out eval/results/topics.json]
+    .venv/bin/python -m eval.topics_eval [--gold eval/topic_heldout.toml] [--corpus ../shared/corpus]
 """
 
 from __future__ import annotations
@@ -44,10 +46,12 @@ def predicted_topics(corpus: Path, gold: list[dict]) -> dict[tuple[str, str], se
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"))
-    parser.add_argument("--out", type=Path, default=Path("eval/results/topics.json"))
+    parser.add_argument("--gold", type=Path, default=GOLD, help="topic_gold.toml (tuning) or topic_heldout.toml")
+    parser.add_argument("--out", type=Path, default=None, help="default: eval/results/topics-<gold name>.json")
     args = parser.parse_args()
+    args.out = args.out or Path(f"eval/results/topics-{args.gold.stem}.json")
 
-    gold = tomllib.loads(GOLD.read_text())["provision"]
+    gold = tomllib.loads(args.gold.read_text())["provision"]
     predicted = predicted_topics(args.corpus, gold)
     missing = [key for key, value in predicted.items() if value is None]
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0})

@@ -209,6 +209,29 @@ def stats(
         store.close()
 
 
+@app.command("eval")
+def evaluate(
+    gold: Annotated[bool, typer.Option(help="Run the team's gold set (eval/gold_questions.toml).")] = True,
+    bench: Annotated[bool, typer.Option(help="Run the external benchmarks (../shared/bench).")] = True,
+    split: Annotated[str, typer.Option(help="Benchmark split: dev (for tuning) or test (to report).")] = "test",
+    output: Annotated[
+        Path | None, typer.Option("--out", help="JSON results; default eval/results/eval-<split>.json.")
+    ] = None,
+) -> None:
+    """Retrieval quality (Recall@k, MRR@10, nDCG@10, MAP@10) beside BM25, dense and Haystack-tutorial baselines."""
+    from eval.run import EvalError
+    from eval.run import main as run_eval
+
+    if split not in ("dev", "test"):
+        err.print(f"[red]The split must be dev or test, got {escape(split)!r}.[/red]")
+        raise typer.Exit(2)
+    try:
+        run_eval(get_settings(), gold, bench, split, output, out)
+    except EvalError as error:
+        err.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(2) from error
+
+
 def main() -> None:
     from kb.store import StoreError
 

@@ -1,0 +1,212 @@
+"""`kb eval`: the team's gold set and the external benchmarks, each with its baselines, in one process.
+
+Gold set: questions about ../shared/corpus in users' words, run against the configured index (build
+it first with `kb ingest ../shared/corpus` or `make run`). A result counts for a gold provision when
+its citation points into it; passages of one provision count once. The tutorial pipeline's windows
+count for a gold provision when they overlap its text.
+
+Benchmarks: each corpus is indexed once into data/eval/ (vectors cached by text), then searched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from eval.datasets import Benchmark, GoldQuestion, benchmarks, load_gold
+from eval.metrics import mean_scores, scores, unique
+from eval.systems import MODES, BenchIndex, CachedEncoder, TutorialPipeline
+from ingest.load import load_file
+from ingest.pipeline import live_passages
+from kb.config import Settings
+from kb.embed import QueryEmbedder, SparseEncoder
+from kb.model import cites_within
+from kb.retrieve import Searcher, SearchFilters
+from kb.services import dense_encoder
+from kb.store import open_registry, open_store
+
+DEPTH = 100  # passages retrieved per query
+SHOWN = ("recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg@10", "map@10")
+
+
+class EvalError(Exception):
+    """The evaluation cannot run as asked (no index, no benchmark data); the message says why."""
+
+
+@dataclass
+class Result:
+    dataset: str
+    queries: int
+    systems: dict[str, dict[str, float]]
+    seconds: float
+    notes: str = ""
+
+
+def _table(result: Result) -> Table:
+    table = Table(title=f"{result.dataset}: {result.queries} queries", title_justify="left")
+    table.add_column("system")
+    for name in SHOWN:
+        table.add_column(name, justify="right")
+    for system, metrics in result.systems.items():
+        table.add_row(system, *(f"{metrics[name]:.3f}" for name in SHOWN))
+    return table
+
+
+# ---- gold set ----------------------------------------------------------------------------------
+
+
+def _gold_key(question: GoldQuestion, document_id: str, citation: str) -> str:
+    for gold_doc, gold_citation in question.relevant:
+        if gold_doc == document_id and cites_within(citation, gold_citation):
+            return f"{gold_doc}|{gold_citation}"
+    return f"{document_id}|{citation}"
+
+
+def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQuestion]) -> Result:
+    started = time.perf_counter()
+    store, registry = open_store(settings), open_registry(settings)
+    try:
+        records = registry.all()
+        missing = sorted({doc for q in questions for doc, _ in q.relevant} - set(records))
+        if missing:
+            raise EvalError(
+                f"the index lacks {len(missing)} gold document(s) ({', '.join(missing[:5])}); "
+                "index the corpus first: kb ingest ../shared/corpus"
+            )
+        searcher = Searcher(store, registry, QueryEmbedder(encoder, SparseEncoder()), settings.languages)
+        spans: dict[str, list[tuple[str, int, int]]] = {}  # gold key -> (document, start, end) of its passages
+        for document_id in {doc for q in questions for doc, _ in q.relevant}:
+            passages = live_passages(store, registry, document_id)
+            for question in questions:
+                for gold_doc, gold_citation in question.relevant:
+                    if gold_doc == document_id:
+                        spans.setdefault(f"{gold_doc}|{gold_citation}", []).extend(
+                            (document_id, p.meta["start"], p.meta["end"])
+                            for p in passages
+                            if cites_within(p.meta["citation"], gold_citation)
+                        )
+        empty = sorted(key for key, found in spans.items() if not found)
+        if empty:
+            raise EvalError(f"gold citations that match no passage: {', '.join(empty)}")
+        texts = {
+            doc_id: "\n\n".join(block.text for block in load_file(Path(record.source)).blocks)
+            for doc_id, record in records.items()
+        }
+        tutorial = TutorialPipeline(texts, encoder)
+        english = {"field": "meta.language", "operator": "in", "value": settings.languages}
+
+        def legs(mode: str) -> Callable[[GoldQuestion], list[str]]:
+            def run(question: GoldQuestion) -> list[str]:
+                embedded = searcher.query_embedder.run(text=question.question)
+                if mode == "bm25":
+                    hits = store.sparse_search(embedded["sparse_embedding"], filters=english, top_k=DEPTH)
+                else:
+                    hits = store.embedding_search(embedded["embedding"], filters=english, top_k=DEPTH)
+                return [_gold_key(question, d.meta["document_id"], d.meta["citation"]) for d in hits]
+
+            return run
+
+        def haven(filtered: bool) -> Callable[[GoldQuestion], list[str]]:
+            def run(question: GoldQuestion) -> list[str]:
+                scope = [question.jurisdiction] if filtered and question.jurisdiction else []
+                response = searcher.search(question.question, SearchFilters(jurisdictions=scope), limit=DEPTH)
+                return [_gold_key(question, h.passage.document_id, h.passage.citation) for h in response.hits]
+
+            return run
+
+        def tutorial_run(question: GoldQuestion) -> list[str]:
+            keys = []
+            for window in tutorial.search(question.question, DEPTH):
+                doc, start = window.meta["document_id"], window.meta["split_idx_start"]
+                end = start + len(window.content or "")
+                key = next(
+                    (k for k, found in spans.items() if any(d == doc and s < end and start < e for d, s, e in found)),
+                    None,
+                )
+                relevant = key is not None and key in {f"{d}|{c}" for d, c in question.relevant}
+                keys.append(key if relevant else f"window|{window.id}")
+            return keys
+
+        systems = {
+            "haven (jurisdiction filter)": haven(True),
+            "haven": haven(False),
+            "bm25 only": legs("bm25"),
+            "dense only": legs("dense"),
+            "haystack tutorial": tutorial_run,
+        }
+        results = {}
+        for name, run in systems.items():
+            per_query = []
+            for question in questions:
+                relevant = {f"{d}|{c}" for d, c in question.relevant}
+                per_query.append(scores(unique(run(question)), relevant))
+            results[name] = mean_scores(per_query)
+        notes = f"tutorial: {tutorial.windows} windows of 200 words over the documents' normalised text"
+        return Result("team gold set", len(questions), results, time.perf_counter() - started, notes)
+    finally:
+        store.close()
+        registry.close()
+
+
+# ---- benchmarks --------------------------------------------------------------------------------
+
+
+def _corpus_digest(bench: Benchmark) -> str:
+    digest = hashlib.sha1()
+    for doc_id, (title, text) in sorted(bench.corpus.items()):
+        digest.update(f"{doc_id}\0{title}\0{text}\0".encode())
+    return digest.hexdigest()[:12]
+
+
+def run_benchmark(bench: Benchmark, encoder: CachedEncoder, cache_dir: Path) -> Result:
+    started = time.perf_counter()
+    index = BenchIndex.build(bench.corpus, cache_dir / f"bench-{_corpus_digest(bench)}", encoder)
+    try:
+        whole = {doc_id: f"{title}\n\n{text}" for doc_id, (title, text) in bench.corpus.items()}
+        tutorial = TutorialPipeline(whole, encoder)
+        systems: dict[str, Callable[[str], list[str]]] = {
+            name: (lambda query, mode=mode: [d.meta["document_id"] for d in index.search(query, mode, DEPTH)])
+            for name, mode in zip(("haven", "bm25 only", "dense only"), MODES, strict=True)
+        }
+        systems["haystack tutorial"] = lambda query: [d.meta["document_id"] for d in tutorial.search(query, DEPTH)]
+        results = {
+            name: mean_scores(
+                [scores(unique(run(text)), bench.qrels[query_id]) for query_id, text in bench.queries.items()]
+            )
+            for name, run in systems.items()
+        }
+        encoder.save()
+        notes = f"{len(bench.corpus)} documents; tutorial: {tutorial.windows} windows"
+        return Result(bench.name, len(bench.queries), results, time.perf_counter() - started, notes)
+    finally:
+        index.close()
+
+
+def main(settings: Settings, gold: bool, bench: bool, split: str, out: Path | None, console: Console) -> list[Result]:
+    cache_dir = settings.data_dir / "eval"
+    encoder = CachedEncoder(dense_encoder(settings), cache_dir / f"vectors-{settings.model_path.name}.npz")
+    results = []
+    if gold:
+        results.append(run_gold(settings, encoder, load_gold()))
+        console.print(_table(results[-1]))
+    if bench:
+        try:
+            datasets = benchmarks(split)
+        except FileNotFoundError as error:
+            raise EvalError(f"benchmark data not found: {error.filename}") from error
+        for dataset in datasets:
+            results.append(run_benchmark(dataset, encoder, cache_dir))
+            console.print(_table(results[-1]))
+    encoder.save()
+    out = out or Path("eval/results") / f"eval-{split}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps([vars(r) for r in results], indent=2))
+    console.print(f"written to {out}")
+    return results
