@@ -53,7 +53,10 @@ def _table(result: Result) -> Table:
     table = Table(title=f"{result.dataset}: {result.queries} queries", title_justify="left")
     table.add_column("system")
     for name in SHOWN:
-        table.add_column(name, justify="right")
+        table.add_column(
+            name.replace("recall", "R").replace("ndcg", "nDCG").replace("mrr", "MRR").replace("map", "MAP"),
+            justify="right",
+        )
     for system, metrics in result.systems.items():
         table.add_row(system, *(f"{metrics[name]:.3f}" for name in SHOWN))
     return table
@@ -194,7 +197,11 @@ def main(settings: Settings, gold: bool, bench: bool, split: str, out: Path | No
     encoder = CachedEncoder(dense_encoder(settings), cache_dir / f"vectors-{settings.model_path.name}.npz")
     results = []
     if gold:
-        results.append(run_gold(settings, encoder, load_gold()))
+        try:
+            questions = load_gold()
+        except FileNotFoundError as error:
+            raise EvalError(f"gold set not found: {error.filename}") from error
+        results.append(run_gold(settings, encoder, questions))
         console.print(_table(results[-1]))
     if bench:
         try:

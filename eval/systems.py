@@ -8,6 +8,7 @@ import hashlib
 import re
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -166,9 +167,7 @@ class TutorialPipeline:
 
         def embed(batch: list[Document]) -> list[Document]:
             vectors = dense.encode([d.content or "" for d in batch])
-            for document, vector in zip(batch, vectors, strict=True):
-                document.embedding = vector.tolist()
-            return batch
+            return [replace(d, embedding=v.tolist()) for d, v in zip(batch, vectors, strict=True)]
 
         self.store = InMemoryDocumentStore(embedding_similarity_function="cosine")
         self.store.write_documents(_embed_all(windows, embed, "tutorial windows"))

@@ -134,3 +134,10 @@ def test_kill_9_leaves_every_document_wholly_old_or_wholly_new(tmp_path):
         assert store.count_documents() == sum(count for _, count, _ in final.values())  # nothing stale left
     finally:
         store.close()
+
+
+def test_eval_says_when_the_index_lacks_the_gold_documents(env, ingested):
+    result = kb(env, "eval", "--no-bench")
+    assert result.returncode == 2
+    assert "lacks" in result.stderr and "kb ingest" in result.stderr
+    assert kb(env, "eval", "--split", "train").returncode == 2
