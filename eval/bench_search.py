@@ -33,7 +33,7 @@ from kb.config import get_settings
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import DocumentRecord, DocumentRegistry, EdgeDocumentStore, ServerDocumentStore
 
-US_FILTER = SearchFilters(jurisdictions=["US"])
+US_FILTER = SearchFilters(jurisdictions=["US"], only=True)  # the 5 % carrying meta.jurisdiction US
 
 
 def latency(searcher: Searcher, rounds: int) -> dict[str, dict]:
@@ -62,12 +62,13 @@ def retrieval_only(store, searcher: Searcher, rounds: int) -> dict[str, dict]:
     return out
 
 
-def synthetic(base: list[Document], size: int, seed: int = 7) -> list[Document]:
+def synthetic(base: list[Document], size: int, seed: int = 7, offset: int = 0) -> list[Document]:
+    """`size` passages numbered from `offset` (so that batches can be made one after another)."""
     rng = np.random.default_rng(seed)
     picker = random.Random(seed)
     others = ["DE", "GB", "CA", "UN", "COE"]
     documents = []
-    for i in range(size):
+    for i in range(offset, offset + size):
         source = base[i % len(base)]
         vector = np.asarray(source.embedding) + rng.normal(0, 0.03, len(source.embedding))
         vector /= np.linalg.norm(vector)

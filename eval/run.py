@@ -119,7 +119,8 @@ def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQue
         def haven(filtered: bool) -> Callable[[GoldQuestion], list[str]]:
             def run(question: GoldQuestion) -> list[str]:
                 scope = [question.jurisdiction] if filtered and question.jurisdiction else []
-                response = searcher.search(question.question, SearchFilters(jurisdictions=scope), limit=DEPTH)
+                filters = SearchFilters(jurisdictions=scope, only=True)  # the answer's own jurisdiction
+                response = searcher.search(question.question, filters, limit=DEPTH)
                 return [_gold_key(question, h.passage.document_id, h.passage.citation) for h in response.hits]
 
             return run

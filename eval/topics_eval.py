@@ -23,8 +23,9 @@ import kb  # noqa: F401
 from ingest.load import load_file
 from ingest.metadata import Overrides, document_info, read_manifest
 from ingest.passages import build_passages
-from ingest.topics import load_topics, tag_passages
+from ingest.topics import tag_passages
 from kb.model import cites_within
+from kb.topics import load_topics
 
 GOLD = Path(__file__).resolve().parent / "topic_gold.toml"
 

@@ -29,6 +29,7 @@ class DocumentInfo:
     style: str
     url: str = ""
     date: str = ""
+    aliases: tuple[str, ...] = ()  # other names users type in citations ("Residence Act")
 
 
 @dataclass
@@ -136,6 +137,7 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
         style=style,
         url=entry.get("official_url") or loaded.front_matter.get("url", "") or hints.get("url", ""),
         date=entry.get("date", ""),
+        aliases=tuple(dict.fromkeys([*naming.get("aliases", []), title])),
     )
 
 

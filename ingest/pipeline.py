@@ -30,7 +30,7 @@ from kb.store.registry import DocumentRecord, DocumentRegistry
 UNREAD_DOCUMENT_SUFFIXES = {".doc", ".odt", ".rtf", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
-PIPELINE_VERSION = "passages-4"
+PIPELINE_VERSION = "passages-5"
 
 
 @dataclass
@@ -180,7 +180,15 @@ class Indexer:
         # 3. the old version goes. A crash anywhere leaves the live version whole.
         self.writer.run(documents=embedded)
         record = DocumentRecord(
-            info.id, digest, len(passages), str(path.resolve()), info.title, info.jurisdiction, info.instrument_type
+            info.id,
+            digest,
+            len(passages),
+            str(path.resolve()),
+            info.title,
+            info.jurisdiction,
+            info.instrument_type,
+            info.cite_as,
+            list(info.aliases),
         )
         self.registry.commit(record)
         self._remove_other_versions(info.id, digest)

@@ -98,17 +98,24 @@ def search(
     jurisdiction: Annotated[list[str] | None, typer.Option("--jurisdiction", "-j", help="Repeatable.")] = None,
     instrument_type: Annotated[list[str] | None, typer.Option("--type", "-t", help="Repeatable.")] = None,
     language: Annotated[list[str] | None, typer.Option("--language", "-l", help="Default: KB_LANGUAGES.")] = None,
+    topic: Annotated[list[str] | None, typer.Option("--topic", help="A topic id of corpus/topics.toml.")] = None,
+    only: Annotated[
+        bool, typer.Option("--only", help="A state's own law only, without the treaties binding it.")
+    ] = False,
     limit: Annotated[int, typer.Option(help="Results, 1 to 100.")] = 10,
+    facets: Annotated[bool, typer.Option("--facets", help="Also count results per jurisdiction, type, topic.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Hybrid (dense + BM25) search; results carry their pinpoint citations."""
+    """Hybrid (dense + BM25) search; results carry their pinpoint citations.
+
+    A citation as the query ("art 13 CETS 197", "8 USC 1255(l)") returns that provision first."""
     from kb import services
     from kb.retrieve import SearchError, SearchFilters
 
     searcher = services.searcher(get_settings())
     try:
-        filters = SearchFilters(jurisdiction or [], instrument_type or [], language or [])
-        response = searcher.search(query, filters, limit)
+        filters = SearchFilters(jurisdiction or [], instrument_type or [], language or [], topic or [], only)
+        response = searcher.search(query, filters, limit, facets)
     except SearchError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
@@ -122,10 +129,17 @@ def search(
     for rank, hit in enumerate(response.hits, 1):
         p = hit.passage
         snippet = " ".join(p.text.split())[:240]
+        layer = hit.as_json()["layer"]
+        cited = " [green](cited)[/green]" if hit.match == "citation" else ""
         out.print(
-            f"[bold]{rank}. {p.citation}[/bold]  [dim]{p.jurisdiction} · {p.instrument_type} · {p.title[:80]}[/dim]"
+            f"[bold]{rank}. {escape(p.citation)}[/bold]{cited}  "
+            f"[dim]{p.jurisdiction} ({layer}) · {p.instrument_type} · {escape(p.title[:80])}[/dim]"
         )
-        out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False)
+        out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False, markup=False)
+    if facets:
+        for name, counts in response.facets.items():
+            listed = ", ".join(f"{value} {count}" for value, count in counts.items())
+            out.print(f"[dim]{name}: {escape(listed) or '-'}[/dim]")
     out.print(f"[dim]{len(response.hits)} results in {response.took_ms:.1f} ms[/dim]")
 
 
@@ -213,7 +227,7 @@ def stats(
 def evaluate(
     gold: Annotated[bool, typer.Option(help="Run the team's gold set (eval/gold_questions.toml).")] = True,
     bench: Annotated[bool, typer.Option(help="Run the external benchmarks (../shared/bench).")] = True,
-    split: Annotated[str, typer.Option(help="Benchmark split: dev (for tuning) or test (to report).")] = "test",
+    split: Annotated[str, typer.Option(help="Benchmark split: dev (for tuning) or test (to report).")] = "dev",
     output: Annotated[
         Path | None, typer.Option("--out", help="JSON results; default eval/results/eval-<split>.json.")
     ] = None,

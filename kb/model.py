@@ -8,6 +8,8 @@ from typing import Any
 
 from haystack import Document
 
+from kb.jurisdictions import load_jurisdictions
+
 JURISDICTION_NAMES = {
     "UN": "United Nations",
     "COE": "Council of Europe",
@@ -76,6 +78,8 @@ class Passage:
 class SearchHit:
     passage: Passage
     score: float
+    match: str = "search"  # "citation" when the query cited this provision
+    more_passages: list[str] = field(default_factory=list)  # other parts of the same provision
 
     def as_json(self) -> dict[str, Any]:
         p = self.passage
@@ -92,4 +96,7 @@ class SearchHit:
             "page": p.page,
             "topics": p.topics,
             "score": round(self.score, 6),
+            "match": self.match,
+            "layer": load_jurisdictions().layer(p.jurisdiction),
+            "more_passages": self.more_passages,
         }

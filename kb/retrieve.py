@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from haystack import Document
+
+from kb import citations
 from kb.embed import QueryEmbedder
+from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit
+from kb.query_syntax import parse_query
 from kb.store.base import PassageStore
-from kb.store.registry import DocumentRegistry
+from kb.store.registry import DocumentRecord, DocumentRegistry
 from kb.store.retrievers import HybridRetriever
+from kb.topics import topics_for
 
 MAX_QUERY_CHARS = 2000
 MAX_LIMIT = 100
+# Facets count the best candidates of the query, under its filters.
+FACET_DEPTH = 100
+# Candidates reordered by the jurisdiction boost and the collapse of a provision's passages.
+RERANK_DEPTH = 30
+# A passage of a jurisdiction the query names ("in Germany", "the UN protocol") weighs this much more
+# in the ranking, unless the search is already filtered by jurisdiction; a passage sharing a topic
+# with the query (corpus/topics.toml terms) too. Both tuned on eval/gold_questions.toml.
+NAMED_JURISDICTION_BOOST = 2.0
+SHARED_TOPIC_BOOST = 1.5
+FACET_FIELDS = ("jurisdiction", "instrument_type", "topics")
 
 
 class SearchError(ValueError):
@@ -25,6 +41,9 @@ class SearchFilters:
     jurisdictions: list[str] = field(default_factory=list)
     instrument_types: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    # A state's jurisdiction means its own law plus the treaties binding it, unless only its own is asked.
+    only: bool = False
 
 
 @dataclass
@@ -32,12 +51,23 @@ class SearchResponse:
     query: str
     took_ms: float
     hits: list[SearchHit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
-        return {"query": self.query, "took_ms": round(self.took_ms, 2), "results": [h.as_json() for h in self.hits]}
+        return {
+            "query": self.query,
+            "took_ms": round(self.took_ms, 2),
+            "results": [h.as_json() for h in self.hits],
+            "facets": self.facets,
+        }
 
 
-_FILTER_FIELDS = {"jurisdictions": "jurisdiction", "instrument_types": "instrument_type", "languages": "language"}
+_FILTER_FIELDS = {
+    "jurisdictions": "jurisdiction",
+    "instrument_types": "instrument_type",
+    "languages": "language",
+    "topics": "topics",
+}
 
 
 class Searcher:
@@ -54,13 +84,17 @@ class Searcher:
         self.retriever = HybridRetriever(store)
         self.default_languages = default_languages
         self._known: dict[str, set[str]] = {}
+        self._names: tuple[int, dict[str, str]] = (-1, {})
+        self._label_cache: dict[tuple[str, str], set[str]] = {}
 
     def known_values(self, field_name: str) -> set[str]:
         if field_name not in self._known:
             self._known[field_name] = set(self.store.value_counts(field_name))
         return self._known[field_name]
 
-    def search(self, query: str, filters: SearchFilters | None = None, limit: int = 10) -> SearchResponse:
+    def search(
+        self, query: str, filters: SearchFilters | None = None, limit: int = 10, facets: bool = False
+    ) -> SearchResponse:
         started = time.perf_counter()
         query = query.strip()
         if not query:
@@ -69,21 +103,87 @@ class Searcher:
             raise SearchError(f"The query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}.")
         if not 1 <= limit <= MAX_LIMIT:
             raise SearchError(f"The limit must be between 1 and {MAX_LIMIT}, got {limit}.")
-        store_filters = self._store_filters(filters or SearchFilters())
-        embedded = self.query_embedder.run(text=query)
-        documents = self.retriever.run(
+        filters = filters or SearchFilters()
+        parsed = parse_query(query)
+        if not parsed.text.strip():
+            raise SearchError("The query has nothing to search for besides what it excludes (NOT ...).")
+        store_filters = _all_of(self._store_filters(filters), parsed.filters())
+        cited = self._cited(parsed.text, store_filters)
+        if cited:
+            # The cited provision first, then what is nearest to it: its stored vector, its words.
+            text = cited[0].content or ""
+            embedding = cited[0].embedding or self.query_embedder.dense.encode([text])[0].tolist()
+            embedded = {"embedding": embedding, "sparse_embedding": self.query_embedder.sparse.query(text)}
+        else:
+            embedded = self.query_embedder.run(text=parsed.text)
+        candidates = self.retriever.run(
             query_embedding=embedded["embedding"],
             query_sparse_embedding=embedded["sparse_embedding"],
             filters=store_filters,
-            top_k=limit,
+            top_k=max(limit, FACET_DEPTH if facets else RERANK_DEPTH) + len(cited),
         )["documents"]
-        live = self.registry.get([d.meta["document_id"] for d in documents])
-        hits = [
-            SearchHit(Passage.from_document(d), d.score or 0.0)
-            for d in documents
-            if d.meta["document_id"] in live and live[d.meta["document_id"]].content_hash == d.meta["content_hash"]
+        live = self.registry.get([d.meta["document_id"] for d in [*cited, *candidates]])
+        current = [d for d in candidates if _is_live(d, live)]
+        if not cited:
+            named = set() if filters.jurisdictions else load_jurisdictions().named_in(parsed.text)
+            current = _favour(current, named, set() if filters.topics else set(topics_for("", parsed.text)))
+        seen = {d.id for d in cited}
+        hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited if _is_live(d, live)]
+        hits += [SearchHit(Passage.from_document(d), d.score or 0.0) for d in current if d.id not in seen]
+        counts = {name: _count(current, name) for name in FACET_FIELDS} if facets else {}
+        return SearchResponse(query, (time.perf_counter() - started) * 1000, _collapse(hits)[:limit], counts)
+
+    def instrument_names(self) -> dict[str, str]:
+        """Loose names and aliases of the indexed instruments -> the names their citations use."""
+        count = self.registry.store.count_documents()
+        if self._names[0] != count:  # documents were added or removed since the last look
+            names: dict[str, str] = {}
+            for record in self.registry.all().values():
+                for name in [*record.aliases, record.cite_as]:
+                    if record.cite_as and citations.loose(name):
+                        names[citations.loose(name)] = record.cite_as
+            self._names = (count, names)
+        return self._names[1]
+
+    def _cited(self, query: str, store_filters: dict[str, Any] | None) -> list[Document]:
+        """The passages of the provision a query cites, in document order; [] when it cites none."""
+        wanted = citations.parse(query, self.instrument_names())
+        if not wanted:
+            return []
+        records = [r for r in self.registry.all().values() if r.cite_as == wanted.instrument]
+        graded = {}
+        for label in {label for record in records for label in self._labels(record)}:
+            parts = citations.split_label(label)
+            grade = citations.matches(parts[1], wanted.designator) if parts else 0
+            if grade:
+                graded[label] = (grade, len(parts[1]) if parts else 0)
+        if not graded:
+            return []
+        best = max(grade for grade, _ in graded.values())
+        if best == 1:  # only provisions that contain the cited part: the deepest one holds it
+            deepest = max(depth for _, depth in graded.values())
+            graded = {label: g for label, g in graded.items() if g[1] == deepest}
+        chosen = {label: grade for label, (grade, _) in graded.items() if grade >= min(best, 2)}
+        conditions = [
+            {"field": "meta.document_id", "operator": "in", "value": [r.document_id for r in records]},
+            {"field": "meta.citation", "operator": "in", "value": sorted(chosen)},
+            *([store_filters] if store_filters else []),
         ]
-        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits)
+        passages = self.store.filter_documents({"operator": "AND", "conditions": conditions})
+        return sorted(passages, key=lambda d: (-chosen[d.meta["citation"]], d.meta["document_id"], d.meta["start"]))
+
+    def _labels(self, record: DocumentRecord) -> set[str]:
+        """The citation labels of a document's live version (a facet on the keyword index), kept."""
+        key = (record.document_id, record.content_hash)
+        if key not in self._label_cache:
+            conditions = [
+                {"field": "meta.document_id", "operator": "==", "value": record.document_id},
+                {"field": "meta.content_hash", "operator": "==", "value": record.content_hash},
+            ]
+            self._label_cache[key] = set(
+                self.store.value_counts("citation", {"operator": "AND", "conditions": conditions})
+            )
+        return self._label_cache[key]
 
     def _store_filters(self, filters: SearchFilters) -> dict[str, Any] | None:
         conditions = []
@@ -92,11 +192,14 @@ class Searcher:
             ("jurisdictions", [v.upper() for v in filters.jurisdictions]),
             ("instrument_types", [v.lower() for v in filters.instrument_types]),
             ("languages", [v.lower() for v in languages]),
+            ("topics", [v.lower() for v in filters.topics]),
         ):
             if not values:
                 continue
             field_name = _FILTER_FIELDS[attribute]
             known = self.known_values(field_name)
+            if attribute == "jurisdictions":
+                known = known | set(load_jurisdictions().by_code)
             unknown = sorted(set(values) - known)
             # The default languages are a preference, not a demand: never an error.
             if unknown and not (attribute == "languages" and not filters.languages):
@@ -104,7 +207,68 @@ class Searcher:
                     f"Unknown {field_name.replace('_', ' ')} {', '.join(map(repr, unknown))}; "
                     f"known: {', '.join(sorted(known)) or '(the index is empty)'}."
                 )
-            conditions.append({"field": f"meta.{field_name}", "operator": "in", "value": values})
+            if attribute == "jurisdictions" and not filters.only:
+                conditions.append({"field": "meta.document_id", "operator": "in", "value": self.in_scope(values)})
+            else:
+                conditions.append({"field": f"meta.{field_name}", "operator": "in", "value": values})
         if not conditions:
             return None
         return {"operator": "AND", "conditions": conditions}
+
+    def in_scope(self, codes: list[str]) -> list[str]:
+        """The documents that speak for these jurisdictions: their own, and the treaties binding them."""
+        scope = load_jurisdictions()
+        return sorted(
+            record.document_id
+            for record in self.registry.all().values()
+            if any(scope.binds(record.document_id, record.jurisdiction, code) for code in codes)
+        )
+
+
+def _is_live(document: Document, live: dict[str, Any]) -> bool:
+    record = live.get(document.meta["document_id"])
+    return record is not None and record.content_hash == document.meta["content_hash"]
+
+
+def _favour(documents: list[Document], jurisdictions: set[str], topics: set[str]) -> list[Document]:
+    """Passages of the jurisdictions a query names, and on its topics, move up."""
+    if not jurisdictions and not topics:
+        return documents
+
+    def weight(document: Document) -> float:
+        named = NAMED_JURISDICTION_BOOST if document.meta["jurisdiction"] in jurisdictions else 1.0
+        shared = SHARED_TOPIC_BOOST if topics & set(document.meta.get("topics") or []) else 1.0
+        return named * shared
+
+    boosted = [replace(d, score=(d.score or 0.0) * weight(d)) for d in documents]
+    return sorted(boosted, key=lambda d: -(d.score or 0.0))
+
+
+def _count(documents: list[Document], name: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for document in documents:
+        value = document.meta.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if item:
+                counts[str(item)] = counts.get(str(item), 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _collapse(hits: list[SearchHit]) -> list[SearchHit]:
+    """Two passages of one provision (same document and citation) are one result: the better one,
+    which lists the other's id so that it can be shown as well."""
+    kept: dict[tuple[str, str], SearchHit] = {}
+    for hit in hits:
+        key = (hit.passage.document_id, hit.passage.citation)
+        if key in kept:
+            kept[key].more_passages.append(hit.passage.id)
+        else:
+            kept[key] = hit
+    return list(kept.values())
+
+
+def _all_of(*filters: dict[str, Any] | None) -> dict[str, Any] | None:
+    present = [f for f in filters if f]
+    if len(present) < 2:
+        return present[0] if present else None
+    return {"operator": "AND", "conditions": present}

@@ -35,10 +35,38 @@ def test_recovery_and_reflection_period_finds_cets_197_article_13(corpus_searche
 
 
 def test_jurisdiction_filter_keeps_to_that_jurisdiction(corpus_searcher):
-    response = corpus_searcher.search(
-        "how long is the recovery and reflection period", SearchFilters(jurisdictions=["US"]), limit=20
-    )
+    question = "how long is the recovery and reflection period"
+    response = corpus_searcher.search(question, SearchFilters(jurisdictions=["US"], only=True), limit=20)
     assert response.hits and {hit.passage.jurisdiction for hit in response.hits} == {"US"}
+
+
+def test_a_states_scope_adds_the_treaties_binding_it_and_no_others(corpus_searcher):
+    national = {doc for doc in corpus_searcher.registry.all() if doc.split("-")[0] in {"us", "de"}}
+    us = set(corpus_searcher.in_scope(["US"]))
+    # Party to the Palermo Protocol, UNTOC and the 1967 Protocol; not to the 1951 Convention, the ILO
+    # Protocol or any Council of Europe treaty.
+    assert us - national == {"un-palermo-protocol", "un-untoc-2000", "un-refugee-protocol-1967"}
+    germany = set(corpus_searcher.in_scope(["DE"]))
+    assert germany - national == {
+        "un-palermo-protocol",
+        "un-untoc-2000",
+        "un-refugee-convention-1951",
+        "un-refugee-protocol-1967",
+        "ilo-p029-forced-labour-protocol-2014",
+        "coe-cets197",
+        "coe-echr",
+        "coe-cets116-compensation",
+    }
+    response = corpus_searcher.search("protection of victims", SearchFilters(jurisdictions=["DE"]), facets=True)
+    assert set(response.facets["jurisdiction"]) <= {"DE", "UN", "COE"}
+    assert {hit.as_json()["layer"] for hit in response.hits} <= {"international", "regional", "national"}
+    only = corpus_searcher.search("protection of victims", SearchFilters(jurisdictions=["DE"], only=True), facets=True)
+    assert set(only.facets["jurisdiction"]) == {"DE"}
+
+
+def test_a_query_naming_a_jurisdiction_favours_its_law(corpus_searcher):
+    hits = corpus_searcher.search("residence permit for victims of trafficking in Germany", limit=5).hits
+    assert [hit.passage.jurisdiction for hit in hits[:3]] == ["DE"] * 3
 
 
 def test_t_visa_adjustment_question_reaches_8_usc_1255_l(corpus_searcher):
@@ -189,3 +217,31 @@ def test_known_provisions_cover_every_document(corpus_index):
     _, registry, _ = corpus_index
     assert len(KNOWN_PROVISIONS) >= 30
     assert {doc for doc, _, _ in KNOWN_PROVISIONS} == set(registry.all())
+
+
+@pytest.mark.parametrize(
+    ("query", "provision"),
+    [
+        ("art 13 CETS 197", "CETS No 197, art 13"),
+        ("Palermo Protocol article 7", "Palermo Protocol, art 7"),
+        ("8 USC 1255(l)", "8 U.S.C. § 1255(l)"),
+        ("s 25(4a) AufenthG", "AufenthG, s 25(4a)"),
+        ("IRPA 24", "IRPA, s 24"),
+        ("8 U.S.C. § 1101(a)(15)(T)", "8 U.S.C. § 1101(a)(15)(T)"),
+        ("Appendix VTS 3.1", "Immigration Rules, Appendix VTS, para VTS 3.1"),
+    ],
+)
+def test_a_cited_provision_comes_first_then_its_neighbours(corpus_searcher, query, provision):
+    hits = corpus_searcher.search(query, limit=10).hits
+    assert hits[0].match == "citation" and cites_within(hits[0].passage.citation, provision)
+    cited = [hit for hit in hits if hit.match == "citation"]
+    assert all(cites_within(hit.passage.citation, provision) for hit in cited)
+    neighbours = hits[len(cited) :]
+    assert neighbours and all(hit.match == "search" for hit in neighbours)
+    assert len({hit.passage.id for hit in hits}) == len(hits)
+
+
+def test_a_citation_outside_the_filtered_jurisdiction_is_not_forced_in(corpus_searcher):
+    hits = corpus_searcher.search("art 13 CETS 197", SearchFilters(jurisdictions=["US"])).hits
+    assert hits and {hit.passage.jurisdiction for hit in hits} <= {"US", "UN"}  # no Council of Europe treaty
+    assert all(hit.match == "search" for hit in hits)

@@ -48,6 +48,33 @@ def test_jurisdiction_filter_returns_only_that_jurisdiction(searcher):
     assert response.hits and {h.passage.jurisdiction for h in response.hits} == {"US"}
 
 
+def test_a_state_in_scope_sees_the_treaties_of_bodies_it_belongs_to(searcher):
+    # Germany has no law among the fixtures; the Council of Europe's Model Convention binds it.
+    scoped = searcher.search("waiting time before removal", SearchFilters(jurisdictions=["DE"]))
+    assert scoped.hits and {h.passage.jurisdiction for h in scoped.hits} == {"COE"}
+    assert {h.as_json()["layer"] for h in scoped.hits} == {"regional"}
+    assert searcher.search("waiting time before removal", SearchFilters(jurisdictions=["DE"], only=True)).hits == []
+    # The United States is no member of the Council of Europe.
+    us = searcher.search("waiting time before removal", SearchFilters(jurisdictions=["US"]), limit=20)
+    assert {h.passage.jurisdiction for h in us.hits} == {"US"}
+    assert {h.as_json()["layer"] for h in us.hits} == {"national"}
+
+
+def test_facets_count_the_candidates_and_follow_the_filters(searcher):
+    assert searcher.search("waiting time before removal").facets == {}  # counted only when asked
+    response = searcher.search("waiting time before removal", limit=5, facets=True)
+    assert set(response.facets) == {"jurisdiction", "instrument_type", "topics"}
+    assert set(response.facets["jurisdiction"]) == {"COE", "US"}
+    assert sum(response.facets["jurisdiction"].values()) >= len(response.hits)
+    us_only = SearchFilters(jurisdictions=["US"], only=True)
+    filtered = searcher.search("waiting time before removal", us_only, facets=True)
+    assert set(filtered.facets["jurisdiction"]) == {"US"}
+    topic = next(iter(response.facets["topics"]))
+    on_topic = searcher.search("waiting time before removal", SearchFilters(topics=[topic]), limit=20)
+    assert on_topic.hits and all(topic in h.passage.topics for h in on_topic.hits)
+    assert len(on_topic.hits) <= response.facets["topics"][topic]
+
+
 def test_default_language_is_english_and_dutch_is_available(searcher):
     english = searcher.search("wachttijd verwijdering", limit=20)
     assert {h.passage.language for h in english.hits} == {"en"}
@@ -67,7 +94,8 @@ def test_valid_filter_that_matches_nothing_returns_nothing(searcher):
         ("x" * 2001, None, 10, "limit is 2000"),
         ("damages", None, 0, "between 1 and 100"),
         ("damages", None, 101, "between 1 and 100"),
-        ("damages", SearchFilters(jurisdictions=["FR"]), 10, "known: COE, US"),
+        ("damages", SearchFilters(jurisdictions=["FR"]), 10, "Unknown jurisdiction 'FR'; known: CA, COE, DE"),
+        ("damages", SearchFilters(topics=["gardening"]), 10, "Unknown topics 'gardening'"),
         ("damages", SearchFilters(instrument_types=["poem"]), 10, "Unknown instrument type 'poem'"),
         ("damages", SearchFilters(languages=["fr"]), 10, "known: en, nl"),
     ],
@@ -75,3 +103,15 @@ def test_valid_filter_that_matches_nothing_returns_nothing(searcher):
 def test_bad_input_gets_a_clear_error(searcher, query, filters, limit, message):
     with pytest.raises(SearchError, match=message):
         searcher.search(query, filters, limit)
+
+
+def test_phrases_and_operators_constrain_every_result(searcher):
+    phrase = searcher.search('"waiting time" removal', limit=20).hits
+    assert phrase and all("waiting time" in " ".join(h.passage.text.lower().split()) for h in phrase)
+    excluded = searcher.search("waiting time before removal NOT shelter", limit=20).hits
+    assert excluded and all("shelter" not in h.passage.text.lower() for h in excluded)
+    everything = searcher.search("waiting time before removal", limit=20).hits
+    assert any("shelter" in h.passage.text.lower() for h in everything)  # NOT did exclude something
+    assert searcher.search('"removal waiting time"', limit=20).hits == []  # words in another order
+    with pytest.raises(SearchError, match="besides what it excludes"):
+        searcher.search("NOT shelter")

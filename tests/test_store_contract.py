@@ -129,6 +129,27 @@ def test_duplicate_policies(filled):
             ["a", "b", "c"],
         ),
         ({"field": "meta.jurisdiction", "operator": "==", "value": "FR"}, []),
+        # Full-text: exact phrases and required words over the passage text.
+        ({"field": "content", "operator": "contains phrase", "value": "about residence"}, ["a", "c"]),
+        ({"field": "content", "operator": "contains phrase", "value": "residence about"}, []),
+        ({"field": "content", "operator": "contains words", "value": "Asylum residence"}, ["c"]),
+        (
+            {
+                "operator": "NOT",
+                "conditions": [{"field": "content", "operator": "contains words", "value": "residence"}],
+            },
+            ["b", "d", "e"],
+        ),
+        (
+            {
+                "operator": "OR",
+                "conditions": [
+                    {"field": "content", "operator": "contains phrase", "value": "about compensation"},
+                    {"field": "content", "operator": "contains words", "value": "identification"},
+                ],
+            },
+            ["b", "d"],
+        ),
     ],
 )
 def test_filter_documents(filled, filters, expected):
@@ -140,6 +161,8 @@ def test_invalid_filters_are_rejected(filled):
         filled.filter_documents({"field": "meta.jurisdiction", "value": "US"})
     with pytest.raises(FilterError):
         filled.filter_documents({"field": "meta.rank", "operator": ">", "value": "high"})
+    with pytest.raises(FilterError):
+        filled.filter_documents({"field": "content", "operator": "contains phrase", "value": " "})
 
 
 def test_delete_documents_and_by_filter(filled):

@@ -1,6 +1,6 @@
 """Topic tagging from corpus/topics.toml."""
 
-from ingest.topics import load_topics, topics_for
+from kb.topics import load_topics, topics_for
 
 
 def test_taxonomy_has_the_sixteen_victim_rights_topics_with_descriptions():

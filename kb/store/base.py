@@ -10,7 +10,19 @@ EMBEDDING_DIM = 384
 DENSE_VECTOR = "text-dense"  # vector names as qdrant-haystack uses them, so one collection serves both
 SPARSE_VECTOR = "text-sparse"
 # Payload fields with a keyword index: the ones every search filters or facets on.
-KEYWORD_FIELDS = ("jurisdiction", "instrument_type", "language", "topics", "document_id", "content_hash")
+KEYWORD_FIELDS = (
+    "jurisdiction",
+    "instrument_type",
+    "language",
+    "topics",
+    "document_id",
+    "content_hash",
+    "citation",  # citation lookup lists a document's labels, then fetches the cited ones
+)
+# The passage text has a full-text index (words, lower case, phrases) for exact phrases and
+# AND / OR / NOT: filters on the field "content" with these two operators beside Haystack's own.
+TEXT_FIELD = "content"
+TEXT_OPERATORS = ("contains phrase", "contains words")
 
 
 class StoreError(Exception):

@@ -10,7 +10,7 @@ from haystack.document_stores.errors import DuplicateDocumentError
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
-from kb.store.base import DENSE_VECTOR, EMBEDDING_DIM, KEYWORD_FIELDS, SPARSE_VECTOR, StoreError
+from kb.store.base import DENSE_VECTOR, EMBEDDING_DIM, KEYWORD_FIELDS, SPARSE_VECTOR, TEXT_FIELD, StoreError
 from kb.store.filters import convert_filters
 
 _PAGE = 1000
@@ -20,19 +20,24 @@ _RRF_K = 60
 class EdgeDocumentStore:
     """Haystack DocumentStore over a Qdrant Edge shard; payloads use qdrant-haystack's layout."""
 
-    def __init__(self, path: str | Path, embedding_dim: int = EMBEDDING_DIM):
+    def __init__(self, path: str | Path, embedding_dim: int = EMBEDDING_DIM, max_segment_mb: int | None = None):
+        """`max_segment_mb` bounds each segment, so that optimize() builds several HNSW graphs of
+        bounded size instead of one over everything (which does not finish at 1M on 2 cores)."""
         self.path = Path(path)
         self.embedding_dim = embedding_dim
+        self.max_segment_mb = max_segment_mb
+        optimizers = qe.EdgeOptimizersConfig(max_segment_size=max_segment_mb * 1024) if max_segment_mb else None
         config = qe.EdgeConfig(
             vectors={DENSE_VECTOR: qe.EdgeVectorParams(size=embedding_dim, distance=qe.Distance.Cosine)},
             sparse_vectors={SPARSE_VECTOR: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+            optimizers=optimizers,
         )
         try:
             if self.path.is_dir() and any(self.path.iterdir()):
                 self._shard = qe.EdgeShard.load(str(self.path), config)
-                return
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._shard = qe.EdgeShard.create(str(self.path), config)
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._shard = qe.EdgeShard.create(str(self.path), config)
         except Exception as error:  # qdrant_edge raises plain Exceptions
             if "WouldBlock" in str(error):
                 raise StoreError(
@@ -40,8 +45,10 @@ class EdgeDocumentStore:
                     "process at a time; run a Qdrant server (KB_QDRANT_URL) to share an index."
                 ) from error
             raise StoreError(f"Cannot open the index at {self.path}: {error}") from error
-        for name in KEYWORD_FIELDS:
+        for name in KEYWORD_FIELDS:  # also on load: an index made by an older version may lack one
             self._shard.update(qe.UpdateOperation.create_field_index(f"meta.{name}", qe.PayloadSchemaType.Keyword))
+        text_index = qe.TextIndexParams(tokenizer=qe.TokenizerType.Word, lowercase=True, phrase_matching=True)
+        self._shard.update(qe.UpdateOperation.create_field_index(TEXT_FIELD, text_index))
 
     # --- Haystack DocumentStore protocol -------------------------------------------------
     def count_documents(self) -> int:
@@ -85,7 +92,9 @@ class EdgeDocumentStore:
         return count
 
     def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(self, path=str(self.path), embedding_dim=self.embedding_dim)
+        return default_to_dict(
+            self, path=str(self.path), embedding_dim=self.embedding_dim, max_segment_mb=self.max_segment_mb
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "EdgeDocumentStore":

@@ -52,6 +52,11 @@ def _comparison(key: str, operator: str, value: Any) -> Any:
             raise FilterError(f"'{operator}' needs a list, got {value!r}")
         match = qe.FieldCondition(key, match=qe.MatchAny(value)) if value else qe.HasIdCondition(set())
         return match if operator == "in" else qe.Filter(must_not=[match])
+    if operator in ("contains phrase", "contains words"):  # full-text index; see kb.store.base
+        if not isinstance(value, str) or not value.strip():
+            raise FilterError(f"'{operator}' needs some text, got {value!r}")
+        match = qe.MatchPhrase(value) if operator == "contains phrase" else qe.MatchText(value)
+        return qe.FieldCondition(key, match=match)
     if operator in _RANGE:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise FilterError(f"'{operator}' compares numbers, got {value!r}")

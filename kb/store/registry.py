@@ -8,7 +8,7 @@ included, a document is seen wholly old or wholly new.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from haystack import Document
 from haystack.document_stores.types import DuplicatePolicy
@@ -25,6 +25,8 @@ class DocumentRecord:
     title: str = ""
     jurisdiction: str = ""
     instrument_type: str = ""
+    cite_as: str = ""  # the name in its citation labels, and other names users type for it
+    aliases: list[str] = field(default_factory=list)
 
 
 class DocumentRegistry:

@@ -16,8 +16,9 @@ from haystack_integrations.components.retrievers.qdrant import (
 )
 from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from haystack_integrations.document_stores.qdrant.filters import convert_filters_to_qdrant
+from qdrant_client import models
 
-from kb.store.base import EMBEDDING_DIM, KEYWORD_FIELDS
+from kb.store.base import EMBEDDING_DIM, KEYWORD_FIELDS, TEXT_FIELD, TEXT_OPERATORS
 
 T = TypeVar("T")
 
@@ -35,6 +36,29 @@ def _filter_errors(method: Callable[..., T]) -> Callable[..., T]:
             raise FilterError(str(error)) from error
 
     return wrapper
+
+
+def _to_qdrant(filters: dict[str, Any] | None) -> models.Filter | None:
+    """Haystack filters, plus the full-text operators of kb.store.base, as a Qdrant filter."""
+    if not filters:
+        return None
+    operator = filters.get("operator")
+    if operator in ("AND", "OR", "NOT"):
+        if "conditions" not in filters:
+            raise FilterError(f"'{operator}' needs 'conditions'")
+        parts: list[Any] = [_to_qdrant(child) for child in filters["conditions"]]
+        if operator == "AND":
+            return models.Filter(must=parts)
+        if operator == "OR":
+            return models.Filter(should=parts)
+        return models.Filter(must_not=[models.Filter(must=parts)])
+    if operator in TEXT_OPERATORS:
+        value = filters.get("value")
+        if not isinstance(value, str) or not value.strip():
+            raise FilterError(f"'{operator}' needs some text, got {value!r}")
+        match = models.MatchPhrase(phrase=value) if operator == "contains phrase" else models.MatchText(text=value)
+        return models.Filter(must=[models.FieldCondition(key=filters["field"], match=match)])
+    return convert_filters_to_qdrant(filters)
 
 
 class ServerDocumentStore:
@@ -66,7 +90,16 @@ class ServerDocumentStore:
             similarity="cosine",
             progress_bar=False,
             payload_fields_to_index=[
-                {"field_name": f"meta.{name}", "field_schema": "keyword"} for name in KEYWORD_FIELDS
+                *({"field_name": f"meta.{name}", "field_schema": "keyword"} for name in KEYWORD_FIELDS),
+                {
+                    "field_name": TEXT_FIELD,
+                    "field_schema": models.TextIndexParams(
+                        type=models.TextIndexType.TEXT,
+                        tokenizer=models.TokenizerType.WORD,
+                        lowercase=True,
+                        phrase_matching=True,
+                    ),
+                },
             ],
         )
         self._dense = QdrantEmbeddingRetriever(self.store)
@@ -78,11 +111,11 @@ class ServerDocumentStore:
 
     @_filter_errors
     def count_documents_by_filter(self, filters: dict[str, Any]) -> int:
-        return self.store.count_documents_by_filter(filters)
+        return self.store.count_documents_by_filter(_to_qdrant(filters))
 
     @_filter_errors
     def filter_documents(self, filters: dict[str, Any] | None = None) -> list[Document]:
-        return self.store.filter_documents(filters)
+        return self.store.filter_documents(_to_qdrant(filters))
 
     def write_documents(self, documents: list[Document], policy: DuplicatePolicy = DuplicatePolicy.NONE) -> int:
         return self.store.write_documents(documents, policy)
@@ -95,7 +128,7 @@ class ServerDocumentStore:
 
     @_filter_errors
     def delete_by_filter(self, filters: dict[str, Any]) -> int:
-        return self.store.delete_by_filter(filters)
+        return self.store.delete_by_filter(_to_qdrant(filters))
 
     @_filter_errors
     def value_counts(self, field: str, filters: dict[str, Any] | None = None) -> dict[str, int]:
@@ -104,7 +137,7 @@ class ServerDocumentStore:
         response = self.store._client.facet(
             collection_name=self.store.index,
             key=f"meta.{field}",
-            facet_filter=convert_filters_to_qdrant(filters) if filters else None,
+            facet_filter=_to_qdrant(filters),
             limit=10_000,
             exact=True,
         )
@@ -114,15 +147,16 @@ class ServerDocumentStore:
     def embedding_search(
         self, query_embedding: list[float], filters: dict[str, Any] | None = None, top_k: int = 10
     ) -> list[Document]:
-        return self._dense.run(query_embedding=query_embedding, filters=filters, top_k=top_k)["documents"]
+        return self._dense.run(query_embedding=query_embedding, filters=_to_qdrant(filters), top_k=top_k)["documents"]
 
     @_filter_errors
     def sparse_search(
         self, query_sparse_embedding: SparseEmbedding, filters: dict[str, Any] | None = None, top_k: int = 10
     ) -> list[Document]:
-        return self._sparse.run(query_sparse_embedding=query_sparse_embedding, filters=filters, top_k=top_k)[
-            "documents"
-        ]
+        result = self._sparse.run(
+            query_sparse_embedding=query_sparse_embedding, filters=_to_qdrant(filters), top_k=top_k
+        )
+        return result["documents"]
 
     @_filter_errors
     def hybrid_search(
@@ -133,7 +167,10 @@ class ServerDocumentStore:
         top_k: int = 10,
     ) -> list[Document]:
         result = self._hybrid.run(
-            query_embedding=query_embedding, query_sparse_embedding=query_sparse_embedding, filters=filters, top_k=top_k
+            query_embedding=query_embedding,
+            query_sparse_embedding=query_sparse_embedding,
+            filters=_to_qdrant(filters),
+            top_k=top_k,
         )
         return result["documents"]
 

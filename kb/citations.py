@@ -1,0 +1,89 @@
+"""Citation lookup: a query such as "art 13 CETS 197" or "8 USC 1255(l)" names a provision.
+
+Instruments are recognised by the name Haven cites them by ("CETS No 197", "8 U.S.C.") and by
+their aliases ("Palermo Protocol", "Residence Act"), compared in a loose form that ignores case,
+dots and the word "No". The provision designator is then matched against the passages' own
+citation labels, so whatever the parser of a document produced can be looked up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "<instrument>, art 7(1)", "<instrument> § 1255(l)", "<instrument>, s 25(4a)", "<instrument>, para VTS 3.1"
+_LABEL = re.compile(r"^(?P<instrument>.+?)(?:, (?:art|s|para) | § )(?P<designator>\S.*)$")
+# What may stand before a number in a query: art, article, s, sec, section, §, para, reg, rule ...
+_KEYWORD = r"(?:articles?|arts?|sections?|secs?|ss?|paragraphs?|paras?|regulations?|regs?|rules?|r)\b\s*|§+\s*"
+_NUMBER = r"(?P<number>\d+[a-z]{0,2}(?:\.\d+)*)(?P<parts>(?:\s?\([0-9a-z.]+\))*)"
+_KEYED = re.compile(rf"(?<![\w§])(?:{_KEYWORD}){_NUMBER}")
+_LEADING = re.compile(rf"^\s*{_NUMBER}(?![\w.])")  # "irpa 24", "8 usc 1255(l)"
+_TRAILING = re.compile(rf"(?<![\w.]){_NUMBER}\s*$")  # "1255(l) 8 usc" is rare, "24 irpa" less so
+
+
+@dataclass(frozen=True)
+class CitationQuery:
+    instrument: str  # the cite-as name, as in the passages' labels
+    designator: str  # "7(1)", "1255(l)", "VTS 3.1"
+    rest: str  # the query's other words
+
+
+def loose(text: str) -> str:
+    """Case, dots, "No" and spacing do not matter: "CETS No. 197" == "cets 197", "U.S.C." == "usc"."""
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", "", text.lower())  # keep "3.1", drop "U.S.C."
+    text = re.sub(r"\bno\s+(?=\d)", "", text)
+    text = re.sub(r"[,;:]", " ", text)
+    return " ".join(text.split())
+
+
+def split_label(citation: str) -> tuple[str, str] | None:
+    """("Palermo Protocol", "7(1)") from "Palermo Protocol, art 7(1)"; None for labels without a number."""
+    match = _LABEL.match(citation)
+    return (match["instrument"], match["designator"]) if match else None
+
+
+def parse(query: str, names: dict[str, str]) -> CitationQuery | None:
+    """The citation in a query, given loose instrument names -> cite-as names; None when there is none.
+
+    A number counts as a designator when a keyword stands before it ("art 13", "s 25(4a)", "§ 1255")
+    or when it touches the instrument's name ("IRPA 24"), so "IRPA victims 2 years" is no citation."""
+    text = loose(query)
+    for name in sorted(names, key=len, reverse=True):  # longest first: "18 usc" before "usc"
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+        if not found:
+            continue
+        before, after = text[: found.start()], text[found.end() :]
+        for side, pattern in ((after, _KEYED), (before, _KEYED), (after, _LEADING), (before, _TRAILING)):
+            designator = pattern.search(side)
+            if designator:
+                break
+        else:
+            continue
+        number, parts = designator["number"], designator["parts"].replace(" ", "")
+        rest = side[: designator.start()] + " " + side[designator.end() :]
+        rest = f"{before} {rest}" if side is after else f"{rest} {after}"
+        return CitationQuery(names[name], _restore_case(query, number, parts), " ".join(rest.split()))
+    return None
+
+
+def _restore_case(query: str, number: str, parts: str) -> str:
+    """The designator as the user typed it (US Code parts differ by case: (a)(15)(T) vs (t))."""
+    typed = re.search(re.escape(number + parts).replace(r"\ ", r"\s*"), query, re.IGNORECASE)
+    designator = typed.group(0) if typed else number + parts
+    return designator.replace(" ", "")
+
+
+def matches(designator: str, wanted: str) -> int:
+    """How well a passage's designator answers the wanted one: 3 exact, 2 a part of it, 1 the
+    provision that contains it, 0 unrelated. Case counts first; a case-blind match ranks lower."""
+    if " " in designator and " " not in wanted:  # "VTS 3.1" answers "3.1" asked of Appendix VTS
+        designator = designator.split(" ", 1)[1]
+    for exact_case in (True, False):
+        a, b = (designator, wanted) if exact_case else (designator.lower(), wanted.lower())
+        if a == b:
+            return 3 if exact_case else 2
+        if a.startswith(b + "("):
+            return 2
+        if b.startswith(a + "("):
+            return 1
+    return 0

@@ -1,0 +1,79 @@
+"""Jurisdiction scope: which documents speak for a state, and which jurisdictions a query names.
+
+Read from corpus/jurisdictions.toml: a state's scope is its own law plus the international and
+regional instruments it is bound by (with the source of each fact in that file).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+JURISDICTIONS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "jurisdictions.toml"
+LAYERS = ("international", "regional", "national")
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    code: str
+    name: str
+    layer: str
+    names: tuple[str, ...] = ()
+    member_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Jurisdictions:
+    by_code: dict[str, Jurisdiction]
+    parties: dict[str, frozenset[str]] = field(default_factory=dict)  # treaty document id -> bound states
+
+    def layer(self, code: str) -> str:
+        known = self.by_code.get(code)
+        return known.layer if known else "national"
+
+    def binds(self, document_id: str, document_jurisdiction: str, state: str) -> bool:
+        """Whether a document is part of a state's law: its own, or a treaty it is bound by."""
+        if document_jurisdiction == state:
+            return True
+        if document_id in self.parties:
+            return state in self.parties[document_id]
+        known = self.by_code.get(state)
+        # An instrument of a body the state belongs to, with parties not recorded: kept, not dropped.
+        return known is not None and document_jurisdiction in known.member_of
+
+    def named_in(self, query: str) -> set[str]:
+        """The jurisdictions a query names ("in Germany", "the Home Office", "the UN protocol")."""
+        return {
+            code
+            for code, jurisdiction in self.by_code.items()
+            if any(_mentions(query, name) for name in jurisdiction.names)
+        }
+
+
+def _mentions(query: str, name: str) -> bool:
+    # Short all-capital names ("UN", "US", "EU") must be written so: "us" and "un" are words too.
+    flags = 0 if name.isupper() and len(name) <= 3 else re.IGNORECASE
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", query, flags) is not None
+
+
+@lru_cache
+def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    by_code = {
+        code: Jurisdiction(
+            code,
+            entry["name"],
+            entry.get("layer", "national"),
+            tuple(entry.get("names", [])),
+            tuple(entry.get("member_of", [])),
+        )
+        for code, entry in data.get("jurisdiction", {}).items()
+    }
+    for code, jurisdiction in by_code.items():
+        if jurisdiction.layer not in LAYERS:
+            raise ValueError(f"{path}: jurisdiction {code} has layer {jurisdiction.layer!r}; use one of {LAYERS}")
+    parties = {doc: frozenset(entry.get("parties", [])) for doc, entry in data.get("instrument", {}).items()}
+    return Jurisdictions(by_code, parties)

@@ -1,0 +1,77 @@
+"""Citation lookup: parsing the citations users type, and grading passages' labels against them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.citations import loose, matches, parse, split_label
+
+NAMES = {
+    loose(name): cite_as
+    for name, cite_as in [
+        ("CETS No 197", "CETS No 197"),
+        ("Anti-Trafficking Convention", "CETS No 197"),
+        ("Palermo Protocol", "Palermo Protocol"),
+        ("8 U.S.C.", "8 U.S.C."),
+        ("18 U.S.C.", "18 U.S.C."),
+        ("AufenthG", "AufenthG"),
+        ("Residence Act", "AufenthG"),
+        ("IRPA", "IRPA"),
+        ("VTS", "Immigration Rules, Appendix VTS"),
+        ("ILO Forced Labour Protocol 2014", "ILO Forced Labour Protocol 2014"),
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "instrument", "designator", "rest"),
+    [
+        ("art 13 CETS 197", "CETS No 197", "13", ""),
+        ("CETS No. 197, art. 13", "CETS No 197", "13", ""),
+        ("Anti-Trafficking Convention article 26", "CETS No 197", "26", ""),
+        ("Palermo Protocol article 7", "Palermo Protocol", "7", ""),
+        ("Palermo Protocol, art 6(3)", "Palermo Protocol", "6(3)", ""),
+        ("8 USC 1255(l)", "8 U.S.C.", "1255(l)", ""),
+        ("8 U.S.C. § 1101(a)(15)(T)", "8 U.S.C.", "1101(a)(15)(T)", ""),
+        ("18 USC 1589 forced labour", "18 U.S.C.", "1589", "forced labour"),
+        ("s 25(4a) AufenthG", "AufenthG", "25(4a)", ""),
+        ("section 25 (4a) of the Residence Act", "AufenthG", "25(4a)", "of the"),
+        ("IRPA 24", "IRPA", "24", ""),
+        ("VTS 3.1 reflection", "Immigration Rules, Appendix VTS", "3.1", "reflection"),
+        ("ILO Forced Labour Protocol 2014 art 4", "ILO Forced Labour Protocol 2014", "4", ""),
+    ],
+)
+def test_citations_users_type_are_parsed(query, instrument, designator, rest):
+    cited = parse(query, NAMES)
+    assert cited is not None
+    assert (cited.instrument, cited.designator, cited.rest) == (instrument, designator, rest)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what does the palermo protocol say about residence",
+        "IRPA victims 2 years",  # a number that neither follows a keyword nor touches the name
+        "ILO Forced Labour Protocol 2014",  # the year belongs to the name
+        "article 13 of which convention",  # no instrument
+        "CETS 1970 art 2",  # a longer number is another instrument
+    ],
+)
+def test_queries_without_a_citation_are_left_to_search(query):
+    assert parse(query, NAMES) is None
+
+
+def test_passage_labels_are_graded_against_the_wanted_designator():
+    assert split_label("Palermo Protocol, art 7(1)") == ("Palermo Protocol", "7(1)")
+    assert split_label("8 U.S.C. § 1255(l)") == ("8 U.S.C.", "1255(l)")
+    rules = "Immigration Rules, Appendix VTS"
+    assert split_label(f"{rules}, para VTS 3.1") == (rules, "VTS 3.1")
+    assert split_label("Palermo Protocol, preamble") is None
+    assert matches("7", "7") == 3
+    assert matches("7(1)", "7") == 2  # a part of the cited article
+    assert matches("7", "7(1)") == 1  # the article that holds the cited paragraph
+    assert matches("17", "7") == 0 and matches("7(1)", "7(10)") == 0
+    assert matches("1101(a)(15)(T)", "1101(a)(15)(T)") == 3
+    assert matches("1101(a)(15)(T)", "1101(a)(15)(t)") == 2  # case-blind ranks below exact
+    assert matches("1101(a)(15)(t)", "1101(a)(15)(T)") == 2
+    assert matches("VTS 3.1", "3.1") == 3
