@@ -104,6 +104,9 @@ def search(
     ] = False,
     limit: Annotated[int, typer.Option(help="Results, 1 to 100.")] = 10,
     facets: Annotated[bool, typer.Option("--facets", help="Also count results per jurisdiction, type, topic.")] = False,
+    context: Annotated[
+        bool, typer.Option("--context", help="With each result, the passages before and after it in its provision.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Hybrid (dense + BM25) search; results carry their pinpoint citations.
@@ -115,7 +118,7 @@ def search(
     searcher = services.searcher(get_settings())
     try:
         filters = SearchFilters(jurisdiction or [], instrument_type or [], language or [], topic or [], only)
-        response = searcher.search(query, filters, limit, facets)
+        response = searcher.search(query, filters, limit, facets, context)
     except SearchError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
@@ -136,6 +139,11 @@ def search(
             f"[dim]{p.jurisdiction} ({layer}) · {p.instrument_type} · {escape(p.title[:80])}[/dim]"
         )
         out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False, markup=False)
+        for side, mark in (("before", "before:"), ("after", "after: ")):
+            neighbour = (hit.context or {}).get(side)
+            if neighbour:
+                words = " ".join(neighbour["text"].split())[:100]
+                out.print(f"   [dim]{mark} {escape(neighbour['citation'])}  {escape(words)}…[/dim]", highlight=False)
     if facets:
         for name, counts in response.facets.items():
             listed = ", ".join(f"{value} {count}" for value, count in counts.items())

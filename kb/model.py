@@ -80,6 +80,8 @@ class SearchHit:
     score: float
     match: str = "search"  # "citation" when the query cited this provision
     more_passages: list[str] = field(default_factory=list)  # other parts of the same provision
+    # The passages just before and after it in the same provision, when asked for.
+    context: dict[str, dict[str, str] | None] | None = None
 
     def as_json(self) -> dict[str, Any]:
         p = self.passage
@@ -88,6 +90,8 @@ class SearchHit:
             "document_id": p.document_id,
             "title": p.title,
             "citation": p.citation,
+            "heading": p.heading,
+            "path": p.provision_path,
             "jurisdiction": p.jurisdiction,
             "instrument_type": p.instrument_type,
             "language": p.language,
@@ -99,4 +103,5 @@ class SearchHit:
             "match": self.match,
             "layer": load_jurisdictions().layer(p.jurisdiction),
             "more_passages": self.more_passages,
+            **({"context": self.context} if self.context is not None else {}),
         }

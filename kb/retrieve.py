@@ -24,6 +24,8 @@ MAX_LIMIT = 100
 FACET_DEPTH = 100
 # Candidates reordered by the jurisdiction boost and the collapse of a provision's passages.
 RERANK_DEPTH = 30
+# How far around a passage (in characters of its document) its neighbours are looked for.
+CONTEXT_CHARS = 20_000
 # A passage of a jurisdiction the query names ("in Germany", "the UN protocol") weighs this much more
 # in the ranking, unless the search is already filtered by jurisdiction; a passage sharing a topic
 # with the query (corpus/topics.toml terms) too. Both tuned on eval/gold_questions.toml.
@@ -93,7 +95,12 @@ class Searcher:
         return self._known[field_name]
 
     def search(
-        self, query: str, filters: SearchFilters | None = None, limit: int = 10, facets: bool = False
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        limit: int = 10,
+        facets: bool = False,
+        context: bool = False,
     ) -> SearchResponse:
         started = time.perf_counter()
         query = query.strip()
@@ -131,7 +138,37 @@ class Searcher:
         hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited if _is_live(d, live)]
         hits += [SearchHit(Passage.from_document(d), d.score or 0.0) for d in current if d.id not in seen]
         counts = {name: _count(current, name) for name in FACET_FIELDS} if facets else {}
-        return SearchResponse(query, (time.perf_counter() - started) * 1000, _collapse(hits)[:limit], counts)
+        hits = _collapse(hits)[:limit]
+        if context:
+            for hit in hits:
+                hit.context = self._neighbours(hit.passage)
+        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts)
+
+    def _neighbours(self, passage: Passage) -> dict[str, dict[str, str] | None]:
+        """The passages just before and after this one within its provision (document order)."""
+        conditions = [
+            {"field": "meta.document_id", "operator": "==", "value": passage.document_id},
+            {"field": "meta.content_hash", "operator": "==", "value": passage.content_hash},
+            {"field": "meta.language", "operator": "==", "value": passage.language},
+            {"field": "meta.start", "operator": ">=", "value": passage.start - CONTEXT_CHARS},
+            {"field": "meta.start", "operator": "<=", "value": passage.end + CONTEXT_CHARS},
+        ]
+        nearby = self.store.filter_documents({"operator": "AND", "conditions": conditions})
+        same = sorted(
+            (d for d in nearby if _provision(d.meta["provision_path"]) == _provision(passage.provision_path)),
+            key=lambda d: d.meta["start"],
+        )
+        index = next((i for i, d in enumerate(same) if d.id == passage.id), None)
+        if index is None:
+            return {"before": None, "after": None}
+
+        def brief(position: int) -> dict[str, str] | None:
+            if not 0 <= position < len(same):
+                return None
+            d = same[position]
+            return {"id": d.id, "citation": d.meta["citation"], "text": d.content or ""}
+
+        return {"before": brief(index - 1), "after": brief(index + 1)}
 
     def instrument_names(self) -> dict[str, str]:
         """Loose names and aliases of the indexed instruments -> the names their citations use."""
@@ -272,3 +309,8 @@ def _all_of(*filters: dict[str, Any] | None) -> dict[str, Any] | None:
     if len(present) < 2:
         return present[0] if present else None
     return {"operator": "AND", "conditions": present}
+
+
+def _provision(path: list[str]) -> list[str]:
+    """A passage's provision: its path without the paragraph pinpoint ("(1)", "(a)(15)(T)")."""
+    return path[:-1] if path and path[-1].startswith("(") else path

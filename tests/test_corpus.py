@@ -245,3 +245,16 @@ def test_a_citation_outside_the_filtered_jurisdiction_is_not_forced_in(corpus_se
     hits = corpus_searcher.search("art 13 CETS 197", SearchFilters(jurisdictions=["US"])).hits
     assert hits and {hit.passage.jurisdiction for hit in hits} <= {"US", "UN"}  # no Council of Europe treaty
     assert all(hit.match == "search" for hit in hits)
+
+
+def test_results_can_carry_the_paragraphs_around_them(corpus_searcher):
+    hit = corpus_searcher.search("Palermo Protocol, art 6(2)", context=True).hits[0]
+    assert hit.passage.citation == "Palermo Protocol, art 6(2)"
+    assert hit.context["before"]["citation"] == "Palermo Protocol, art 6(1)"
+    assert hit.context["after"]["citation"] == "Palermo Protocol, art 6(3)"
+    first = corpus_searcher.search("Palermo Protocol, art 6(1)", context=True).hits[0]
+    assert first.context["before"] is None  # nothing before it in the article
+    last = corpus_searcher.search("Palermo Protocol, art 7", context=True).hits[0]
+    assert last.context == {"before": None, "after": None}  # article 7 is one passage
+    assert hit.as_json()["heading"] == "Assistance to and protection of victims of trafficking in persons"
+    assert corpus_searcher.search("Palermo Protocol, art 6(2)").hits[0].context is None  # only when asked

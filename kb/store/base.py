@@ -19,6 +19,11 @@ KEYWORD_FIELDS = (
     "content_hash",
     "citation",  # citation lookup lists a document's labels, then fetches the cited ones
 )
+# Reciprocal rank fusion of the dense and BM25 legs: k and the legs' weights, tuned on the team's gold
+# set and the ObliQA dev split (eval/; `kb eval --split dev`), where BM25 is the stronger leg.
+RRF_K = 10
+DENSE_WEIGHT = 1.0
+SPARSE_WEIGHT = 1.25
 # The passage text has a full-text index (words, lower case, phrases) for exact phrases and
 # AND / OR / NOT: filters on the field "content" with these two operators beside Haystack's own.
 TEXT_FIELD = "content"

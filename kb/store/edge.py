@@ -10,11 +10,20 @@ from haystack.document_stores.errors import DuplicateDocumentError
 from haystack.document_stores.types import DuplicatePolicy
 from haystack_integrations.document_stores.qdrant.converters import convert_id
 
-from kb.store.base import DENSE_VECTOR, EMBEDDING_DIM, KEYWORD_FIELDS, SPARSE_VECTOR, TEXT_FIELD, StoreError
+from kb.store.base import (
+    DENSE_VECTOR,
+    DENSE_WEIGHT,
+    EMBEDDING_DIM,
+    KEYWORD_FIELDS,
+    RRF_K,
+    SPARSE_VECTOR,
+    SPARSE_WEIGHT,
+    TEXT_FIELD,
+    StoreError,
+)
 from kb.store.filters import convert_filters
 
 _PAGE = 1000
-_RRF_K = 60
 
 
 class EdgeDocumentStore:
@@ -129,7 +138,11 @@ class EdgeDocumentStore:
             ),
         ]
         request = qe.QueryRequest(
-            limit=top_k, query=qe.Fusion.Rrf(k=_RRF_K), prefetches=prefetches, filter=qfilter, with_payload=True
+            limit=top_k,
+            query=qe.Fusion.Rrf(k=RRF_K, weights=[DENSE_WEIGHT, SPARSE_WEIGHT]),  # prefetches: dense, sparse
+            prefetches=prefetches,
+            filter=qfilter,
+            with_payload=True,
         )
         return [_to_document(point) for point in self._shard.query(request)]
 

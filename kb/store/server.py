@@ -18,7 +18,15 @@ from haystack_integrations.document_stores.qdrant import QdrantDocumentStore
 from haystack_integrations.document_stores.qdrant.filters import convert_filters_to_qdrant
 from qdrant_client import models
 
-from kb.store.base import EMBEDDING_DIM, KEYWORD_FIELDS, TEXT_FIELD, TEXT_OPERATORS
+from kb.store.base import (
+    DENSE_WEIGHT,
+    EMBEDDING_DIM,
+    KEYWORD_FIELDS,
+    RRF_K,
+    SPARSE_WEIGHT,
+    TEXT_FIELD,
+    TEXT_OPERATORS,
+)
 
 T = TypeVar("T")
 
@@ -104,7 +112,8 @@ class ServerDocumentStore:
         )
         self._dense = QdrantEmbeddingRetriever(self.store)
         self._sparse = QdrantSparseEmbeddingRetriever(self.store)
-        self._hybrid = QdrantHybridRetriever(self.store)
+        # Weighted RRF needs a Qdrant server 1.17 or later (docker-compose.yml pins one).
+        self._hybrid = QdrantHybridRetriever(self.store, rrf_k=RRF_K, rrf_weights=[SPARSE_WEIGHT, DENSE_WEIGHT])
 
     def count_documents(self) -> int:
         return self.store.count_documents()
