@@ -1,14 +1,13 @@
-"""Search at 1M passages on one machine: the embedded store built in bounded segments.
+"""Search at 1M passages on one machine, in the embedded store.
 
-One HNSW graph over 1M vectors did not finish in 20 minutes on 2 cores. With `max_segment_mb`
-(KB_MAX_SEGMENT_MB) the optimizer keeps segments below that size and builds one graph per
-segment; a query searches every segment and merges. This measures, at one size: write time,
-optimize (HNSW build) time, segments, disk, peak memory, search p50/p95 unfiltered and filtered
-(query embedding + hybrid retrieval, as `kb search` does), and dense recall@10 of the HNSW search
-against exact search over the same points.
+Writes `--size` synthetic passages in batches (memory stays bounded while writing), asks Qdrant's
+optimizer for segments of at most `--segment-mb`, runs optimize() (HNSW and payload indexes), then
+measures: write and optimize time, segments, disk, peak memory, search p50/p95 unfiltered and
+filtered (query embedding + hybrid retrieval, as `kb search` does), and dense recall@10 of the
+HNSW search against exact search over the same points. Results go to eval/results/scale-<size>.json.
 
 Synthetic passages are the indexed corpus passages with Gaussian noise on their vectors (see
-eval/bench_search.py), generated and written in batches so memory stays bounded.
+eval/bench_search.py).
 
     .venv/bin/python -m eval.bench_scale [--size 1000000] [--segment-mb 256] [--rounds 3]
 """

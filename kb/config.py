@@ -25,9 +25,6 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     collection: str = "passages"
-    # Embedded store: the largest segment in MB (unset: Qdrant's default). Bounded segments keep
-    # each HNSW build short at millions of passages; a query searches them all.
-    max_segment_mb: int | None = None
     embedding_model: Path | None = None
     # onnx: the model exported once to ONNX (3x faster per query, same vectors); torch: as loaded.
     embedding_backend: Literal["onnx", "torch"] = "onnx"

@@ -11,7 +11,7 @@ def open_store(settings: Settings, collection: str | None = None) -> PassageStor
     collection = collection or settings.collection
     if settings.qdrant_url:
         return ServerDocumentStore(url=settings.qdrant_url, api_key=settings.qdrant_api_key, collection=collection)
-    return EdgeDocumentStore(settings.data_dir / "qdrant" / collection, max_segment_mb=settings.max_segment_mb)
+    return EdgeDocumentStore(settings.data_dir / "qdrant" / collection)
 
 
 def open_registry(settings: Settings) -> DocumentRegistry:

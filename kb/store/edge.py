@@ -30,8 +30,8 @@ class EdgeDocumentStore:
     """Haystack DocumentStore over a Qdrant Edge shard; payloads use qdrant-haystack's layout."""
 
     def __init__(self, path: str | Path, embedding_dim: int = EMBEDDING_DIM, max_segment_mb: int | None = None):
-        """`max_segment_mb` bounds each segment, so that optimize() builds several HNSW graphs of
-        bounded size instead of one over everything (which does not finish at 1M on 2 cores)."""
+        """`max_segment_mb` is handed to Qdrant's optimizer as its largest segment size (it bounds
+        the segments the optimizer merges, not the appendable segment that receives writes)."""
         self.path = Path(path)
         self.embedding_dim = embedding_dim
         self.max_segment_mb = max_segment_mb
