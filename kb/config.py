@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     qdrant_url: str | None = None
     qdrant_api_key: str | None = None
     collection: str = "passages"
+    # Set: the embedded store keeps passages in Qdrant Edge shards of at most this many (for 1M and
+    # more on one machine, see kb/store/sharded.py). Unset: one shard.
+    shard_points: int | None = None
     embedding_model: Path | None = None
     # onnx: the model exported once to ONNX (3x faster per query, same vectors); torch: as loaded.
     embedding_backend: Literal["onnx", "torch"] = "onnx"

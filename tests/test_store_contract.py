@@ -1,4 +1,5 @@
-"""One contract, two backends: the embedded Qdrant Edge shard and qdrant-client (server API, local mode)."""
+"""One contract, three backends: an embedded Qdrant Edge shard, Edge shards of bounded size, and
+qdrant-client (server API, local mode)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from haystack.document_stores.errors import DuplicateDocumentError
 from haystack.document_stores.types import DuplicatePolicy
 from haystack.errors import FilterError
 
-from kb.store import EdgeDocumentStore, ServerDocumentStore
+from kb.store import EdgeDocumentStore, ServerDocumentStore, ShardedEdgeStore, StoreError
 from kb.store.retrievers import EmbeddingRetriever, HybridRetriever, SparseRetriever
 
 DIM = 384
@@ -46,10 +47,12 @@ def make_docs() -> list[Document]:
     ]
 
 
-@pytest.fixture(params=["edge", "server"])
+@pytest.fixture(params=["edge", "sharded", "server"])
 def store(request, tmp_path):
     if request.param == "edge":
         s = EdgeDocumentStore(tmp_path / "shard")
+    elif request.param == "sharded":
+        s = ShardedEdgeStore(tmp_path / "shards", shard_points=2)  # five passages: three shards
     else:
         s = ServerDocumentStore(location=":memory:", collection="contract")
     yield s
@@ -245,3 +248,27 @@ def test_a_second_process_gets_a_clear_error_while_the_shard_is_in_use(tmp_path)
         assert "in use by another process" in result.stdout
     finally:
         holder.close()
+
+
+def test_sharded_store_bounds_its_shards_and_keeps_an_id_in_one_place(tmp_path):
+    store = ShardedEdgeStore(tmp_path / "shards", shard_points=2)
+    store.write_documents(make_docs())
+    assert store.shard_count == 3
+    changed = replace(make_docs()[0], content="passage a, amended")
+    store.write_documents([changed], DuplicatePolicy.OVERWRITE)
+    assert store.count_documents() == 5
+    store.close()
+    reopened = ShardedEdgeStore(tmp_path / "shards", shard_points=2)
+    try:
+        assert reopened.shard_count == 3
+        assert [d.content for d in reopened.get_documents_by_id(["a"])] == ["passage a, amended"]
+        reopened.write_documents([replace(make_docs()[0], id="f")])
+        assert reopened.shard_count == 3  # the last shard had room for one more
+    finally:
+        reopened.close()
+
+
+def test_sharded_store_refuses_a_single_shard_index(tmp_path):
+    EdgeDocumentStore(tmp_path / "index").close()
+    with pytest.raises(StoreError, match="single-shard"):
+        ShardedEdgeStore(tmp_path / "index", shard_points=2)

@@ -5,13 +5,17 @@ from kb.store.base import PassageStore, StoreError
 from kb.store.edge import EdgeDocumentStore
 from kb.store.registry import DocumentRecord, DocumentRegistry
 from kb.store.server import ServerDocumentStore
+from kb.store.sharded import ShardedEdgeStore
 
 
 def open_store(settings: Settings, collection: str | None = None) -> PassageStore:
     collection = collection or settings.collection
     if settings.qdrant_url:
         return ServerDocumentStore(url=settings.qdrant_url, api_key=settings.qdrant_api_key, collection=collection)
-    return EdgeDocumentStore(settings.data_dir / "qdrant" / collection)
+    path = settings.data_dir / "qdrant" / collection
+    if settings.shard_points:
+        return ShardedEdgeStore(path, settings.shard_points)
+    return EdgeDocumentStore(path)
 
 
 def open_registry(settings: Settings) -> DocumentRegistry:
@@ -24,6 +28,7 @@ __all__ = [
     "EdgeDocumentStore",
     "PassageStore",
     "ServerDocumentStore",
+    "ShardedEdgeStore",
     "StoreError",
     "open_registry",
     "open_store",

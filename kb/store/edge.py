@@ -29,17 +29,12 @@ _PAGE = 1000
 class EdgeDocumentStore:
     """Haystack DocumentStore over a Qdrant Edge shard; payloads use qdrant-haystack's layout."""
 
-    def __init__(self, path: str | Path, embedding_dim: int = EMBEDDING_DIM, max_segment_mb: int | None = None):
-        """`max_segment_mb` is handed to Qdrant's optimizer as its largest segment size (it bounds
-        the segments the optimizer merges, not the appendable segment that receives writes)."""
+    def __init__(self, path: str | Path, embedding_dim: int = EMBEDDING_DIM):
         self.path = Path(path)
         self.embedding_dim = embedding_dim
-        self.max_segment_mb = max_segment_mb
-        optimizers = qe.EdgeOptimizersConfig(max_segment_size=max_segment_mb * 1024) if max_segment_mb else None
         config = qe.EdgeConfig(
             vectors={DENSE_VECTOR: qe.EdgeVectorParams(size=embedding_dim, distance=qe.Distance.Cosine)},
             sparse_vectors={SPARSE_VECTOR: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
-            optimizers=optimizers,
         )
         try:
             if self.path.is_dir() and any(self.path.iterdir()):
@@ -101,9 +96,7 @@ class EdgeDocumentStore:
         return count
 
     def to_dict(self) -> dict[str, Any]:
-        return default_to_dict(
-            self, path=str(self.path), embedding_dim=self.embedding_dim, max_segment_mb=self.max_segment_mb
-        )
+        return default_to_dict(self, path=str(self.path), embedding_dim=self.embedding_dim)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "EdgeDocumentStore":
@@ -145,6 +138,25 @@ class EdgeDocumentStore:
             with_payload=True,
         )
         return [_to_document(point) for point in self._shard.query(request)]
+
+    def leg(
+        self, query_embedding: Any, using: str, filters: dict[str, Any] | None, depth: int
+    ) -> list[tuple[Any, float]]:
+        """One retrieval leg without payloads: (point id, score), best first. `query_embedding` is a
+        dense vector or a SparseEmbedding; `using` names the vector (DENSE_VECTOR or SPARSE_VECTOR)."""
+        vector = _sparse(query_embedding) if isinstance(query_embedding, SparseEmbedding) else list(query_embedding)
+        request = qe.QueryRequest(
+            limit=depth,
+            query=qe.Query.Nearest(vector, using=using),
+            filter=convert_filters(filters),
+            with_payload=False,
+        )
+        return [(point.id, point.score) for point in self._shard.query(request)]
+
+    def get_points(self, point_ids: list[Any]) -> dict[Any, Document]:
+        """Documents by their Qdrant point ids (as `leg` returns them)."""
+        records = self._shard.retrieve(point_ids, with_payload=True, with_vector=False)
+        return {record.id: _to_document(record) for record in records}
 
     def value_counts(self, field: str, filters: dict[str, Any] | None = None) -> dict[str, int]:
         """How many passages carry each value of a keyword field (under the filters)."""
