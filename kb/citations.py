@@ -9,7 +9,10 @@ citation labels, so whatever the parser of a document produced can be looked up.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 # "<instrument>, art 7(1)", "<instrument> § 1255(l)", "<instrument>, s 25(4a)", "<instrument>, para VTS 3.1"
 _LABEL = re.compile(r"^(?P<instrument>.+?)(?:, (?:art|s|para) | § )(?P<designator>\S.*)$")
@@ -21,11 +24,39 @@ _LEADING = re.compile(rf"^\s*{_NUMBER}(?![\w.])")  # "irpa 24", "8 usc 1255(l)"
 _TRAILING = re.compile(rf"(?<![\w.]){_NUMBER}\s*$")  # "1255(l) 8 usc" is rare, "24 irpa" less so
 
 
+# Instruments a question may name by their own titles: "<Name> Act 2015", "Directive 2011/36/EU",
+# and cases "<Party> v <Party>". Generic names ("the Convention", "Criminal Code") are left to parse().
+_NAMED_ACT = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|on|the)\s+)*){2,7}Act)\b")
+_NAMED_EU = re.compile(r"\b(?:Directive|Regulation)\s+(?:\(E[UC]\)\s+)?(?:No\.?\s+)?\d{2,4}/\d+(?:/E[UC])?")
+_NAMED_CASE = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+\([A-Z][a-z]+\))?\s+v\.?\s+[A-Z][\w.'’-]*")
+
+
+def named_instruments(query: str) -> list[str]:
+    """Acts, EU instruments and cases a query names by title ("Modern Slavery Act 2015",
+    "Directive 2011/36/EU", "Rantsev v Cyprus"), to be looked for among the indexed documents."""
+    names = [match["name"] for match in _NAMED_ACT.finditer(query)]
+    names += [match.group(0) for match in _NAMED_EU.finditer(query)]
+    names += [match.group(0) for match in _NAMED_CASE.finditer(query)]
+    return names
+
+
+INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "instruments.toml"
+
+
+@lru_cache
+def known_as(path: Path = INSTRUMENTS_FILE) -> dict[str, list[str]]:
+    """Document id -> the names of the Acts it codifies ("Trafficking Victims Protection Act"): they
+    identify the document but are not citation aliases, since their section numbers differ."""
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {doc: list(entry.get("known_as", [])) for doc, entry in data.items()}
+
+
 @dataclass(frozen=True)
 class CitationQuery:
     instrument: str  # the cite-as name, as in the passages' labels
     designator: str  # "7(1)", "1255(l)", "VTS 3.1"
     rest: str  # the query's other words
+    keyed: bool = True  # the designator had a keyword before it ("art 13"), not only a number ("IRPA 24")
 
 
 def loose(text: str) -> str:
@@ -62,7 +93,8 @@ def parse(query: str, names: dict[str, str]) -> CitationQuery | None:
         number, parts = designator["number"], designator["parts"].replace(" ", "")
         rest = side[: designator.start()] + " " + side[designator.end() :]
         rest = f"{before} {rest}" if side is after else f"{rest} {after}"
-        return CitationQuery(names[name], _restore_case(query, number, parts), " ".join(rest.split()))
+        keyed = pattern is _KEYED
+        return CitationQuery(names[name], _restore_case(query, number, parts), " ".join(rest.split()), keyed)
     return None
 
 

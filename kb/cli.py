@@ -1,4 +1,4 @@
-"""The `kb` command line: ingest files, search them, show what the index holds."""
+"""The `kb` command line: ingest files, search them, draft answers, compare jurisdictions, show the index."""
 
 from __future__ import annotations
 
@@ -149,6 +149,85 @@ def search(
             listed = ", ".join(f"{value} {count}" for value, count in counts.items())
             out.print(f"[dim]{name}: {escape(listed) or '-'}[/dim]")
     out.print(f"[dim]{len(response.hits)} results in {response.took_ms:.1f} ms[/dim]")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about victims' rights, in your own words.")],
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--jurisdiction",
+            "-j",
+            help="Repeatable: one answer per jurisdiction (its own law and the treaties binding it).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """A draft answer in which every sentence quotes a provision and cites it ([1], [2] ...), or an
+    abstention when the corpus holds nothing that answers the question."""
+    from kb import services
+    from kb.answer import Answerer
+    from kb.retrieve import SearchError
+
+    searcher = services.searcher(get_settings())
+    try:
+        draft = Answerer(searcher).ask(question, jurisdiction or [])
+    except SearchError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    finally:
+        services.close_searcher(searcher)
+    if as_json:
+        print(json.dumps(draft.as_json(), ensure_ascii=False, indent=2))
+        return
+    if draft.abstained:
+        out.print("[yellow]No answer in the corpus.[/yellow]")
+    out.print(draft.answer, highlight=False, markup=False)
+    out.print()
+    for number, citation in enumerate(draft.citations, 1):
+        line = f"[{number}] {citation.citation} · {citation.title[:70]} · {citation.url}"
+        out.print(line, style="dim", highlight=False, markup=False)
+    out.print(f"[dim]{draft.drafter} draft in {draft.took_ms:.0f} ms[/dim]")
+
+
+@app.command()
+def compare(
+    jurisdictions: Annotated[str, typer.Option("--jurisdictions", help="Comma-separated, e.g. DE,GB,US,CA.")],
+    topics: Annotated[str, typer.Option("--topics", help="Comma-separated topic ids of corpus/topics.toml.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table.")] = False,
+) -> None:
+    """A jurisdiction x topic matrix: each state's own provisions on each topic, with citations."""
+    from kb import services
+    from kb.compare import NOT_FOUND
+    from kb.compare import compare as build
+    from kb.retrieve import SearchError
+    from kb.topics import load_topics
+
+    searcher = services.searcher(get_settings())
+    try:
+        matrix = build(searcher, jurisdictions.split(","), topics.split(","))
+    except SearchError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    finally:
+        services.close_searcher(searcher)
+    if as_json:
+        print(json.dumps(matrix.as_json(), ensure_ascii=False, indent=2))
+        return
+    if markdown:
+        print(matrix.as_markdown(), end="")
+        return
+    labels = {t.id: t.label for t in load_topics()}
+    table = Table("topic", *matrix.jurisdictions, show_lines=True)
+    for topic in matrix.topics:
+        cells = []
+        for code in matrix.jurisdictions:
+            provisions = matrix.cell(code, topic).provisions
+            cells.append("\n".join(escape(c.citation) for c in provisions) or f"[dim]{NOT_FOUND}[/dim]")
+        table.add_row(escape(labels.get(topic, topic)), *cells)
+    out.print(table)
 
 
 def _known_document(registry, document_id: str) -> None:  # noqa: ANN001

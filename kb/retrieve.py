@@ -170,6 +170,17 @@ class Searcher:
 
         return {"before": brief(index - 1), "after": brief(index + 1)}
 
+    def passage_vectors(self, passages: list[Passage]) -> dict[str, list[float]]:
+        """The stored dense vectors of these passages (looked up within their documents)."""
+        if not passages:
+            return {}
+        conditions = [
+            {"field": "meta.document_id", "operator": "in", "value": sorted({p.document_id for p in passages})},
+            {"field": "id", "operator": "in", "value": [p.id for p in passages]},
+        ]
+        found = self.store.filter_documents({"operator": "AND", "conditions": conditions})
+        return {d.id: d.embedding for d in found if d.embedding is not None}
+
     def instrument_names(self) -> dict[str, str]:
         """Loose names and aliases of the indexed instruments -> the names their citations use."""
         count = self.registry.store.count_documents()
@@ -187,13 +198,7 @@ class Searcher:
         wanted = citations.parse(query, self.instrument_names())
         if not wanted:
             return []
-        records = [r for r in self.registry.all().values() if r.cite_as == wanted.instrument]
-        graded = {}
-        for label in {label for record in records for label in self._labels(record)}:
-            parts = citations.split_label(label)
-            grade = citations.matches(parts[1], wanted.designator) if parts else 0
-            if grade:
-                graded[label] = (grade, len(parts[1]) if parts else 0)
+        records, graded = self._graded(wanted)
         if not graded:
             return []
         best = max(grade for grade, _ in graded.values())
@@ -208,6 +213,49 @@ class Searcher:
         ]
         passages = self.store.filter_documents({"operator": "AND", "conditions": conditions})
         return sorted(passages, key=lambda d: (-chosen[d.meta["citation"]], d.meta["document_id"], d.meta["start"]))
+
+    def _graded(self, wanted: citations.CitationQuery) -> tuple[list[DocumentRecord], dict[str, tuple[int, int]]]:
+        """The documents cited as `wanted.instrument`, and their labels that match the designator
+        with (grade, depth)."""
+        records = [r for r in self.registry.all().values() if r.cite_as == wanted.instrument]
+        graded = {}
+        for label in {label for record in records for label in self._labels(record)}:
+            parts = citations.split_label(label)
+            grade = citations.matches(parts[1], wanted.designator) if parts else 0
+            if grade:
+                graded[label] = (grade, len(parts[1]) if parts else 0)
+        return records, graded
+
+    def missing_provision(self, query: str) -> str | None:
+        """The provision a query cites when the corpus holds its instrument but not that provision
+        ("Criminal Code s 232a"); None when it cites none or the provision is there."""
+        wanted = citations.parse(query, self.instrument_names())
+        # Only a keyed designator: in "the 2014 forced labour protocol" the number is no provision.
+        if not wanted or not wanted.keyed or self._graded(wanted)[1]:
+            return None
+        return f"{wanted.instrument} {wanted.designator}"
+
+    def unknown_instruments(self, query: str) -> list[str]:
+        """Instruments the query names by title that no indexed document is ("Modern Slavery Act")."""
+        known = [
+            citations.loose(name)
+            for record in self.registry.all().values()
+            for name in (
+                record.title,
+                record.cite_as,
+                *record.aliases,
+                *citations.known_as().get(record.document_id, []),
+            )
+            if name
+        ]
+
+        def indexed(name: str) -> bool:
+            words = citations.loose(name).split()
+            # "Under the Trafficking Victims Protection": a leading word of the sentence is not the name.
+            tails = [" ".join(words[i:]) for i in range(max(len(words) - 2, 1))]
+            return any(tail in k for tail in tails for k in known)
+
+        return [name for name in citations.named_instruments(query) if not indexed(name)]
 
     def _labels(self, record: DocumentRecord) -> set[str]:
         """The citation labels of a document's live version (a facet on the keyword index), kept."""

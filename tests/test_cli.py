@@ -141,3 +141,26 @@ def test_eval_says_when_the_index_lacks_the_gold_documents(env, ingested):
     assert result.returncode == 2
     assert "lacks" in result.stderr and "kb ingest" in result.stderr
     assert kb(env, "eval", "--split", "train").returncode == 2
+
+
+def test_ask_json_cites_what_it_quotes(env, ingested):
+    result = kb(env, "ask", "How long must a deceived person be allowed to wait before removal?", "--json")
+    assert result.returncode == 0, result.stderr
+    draft = json.loads(result.stdout)
+    assert not draft["abstained"] and draft["drafter"] == "extractive"
+    assert draft["citations"][0]["citation"] == "Model Convention, art 2"
+    first = draft["by_jurisdiction"]["COE"][0]
+    assert first.startswith('Model Convention, art 2: "1. Each Party shall grant') and first.endswith("[1]")
+
+
+def test_ask_abstains_on_a_state_the_corpus_lacks(env, ingested):
+    result = kb(env, "ask", "What permit can a deceived person get in France?")
+    assert result.returncode == 0, result.stderr
+    assert "No answer in the corpus." in result.stdout
+    assert "no law of France" in result.stdout
+
+
+def test_compare_errors_exit_with_a_reason(env, ingested):
+    result = kb(env, "compare", "--jurisdictions", "US", "--topics", "visas")
+    assert result.returncode == 2
+    assert "Unknown topic 'visas'" in result.stderr

@@ -1,0 +1,168 @@
+"""Draft-answer evaluation: answer recall, citation precision, jurisdiction correctness, abstention.
+
+On the team's gold set (eval/gold_questions.toml, each asked with its jurisdiction when it has
+one) and the out-of-scope questions (eval/out_of_scope.toml):
+- answer recall: the share of gold answers that cite a gold provision;
+- citation precision: the share of answer sentences whose quote is in the passage it cites;
+- jurisdiction correctness: the share of answers to a jurisdiction's question that cite only
+  documents within that jurisdiction's scope;
+- abstention: the share of out-of-scope questions abstained on (per split and kind), and of gold
+  questions abstained on (false abstentions);
+- `kb ask` latency p50/p95 over the gold questions after one warm-up.
+`--calibrate` searches the support thresholds of kb/answer.py on the gold set and the "tune"
+out-of-scope questions (the "check" ones are held out) and prints the best settings.
+
+    .venv/bin/python -m eval.answers [--calibrate] [--out eval/results/answers.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+import kb  # noqa: F401  (offline model settings)
+from eval.datasets import GoldQuestion, load_gold
+from kb import answer, services
+from kb.answer import Answerer, Draft
+from kb.config import get_settings
+from kb.model import cites_within
+from kb.statements import normalise
+
+OUT_OF_SCOPE = Path(__file__).resolve().parent / "out_of_scope.toml"
+_SENTENCE = re.compile(r'^(?P<citation>.+?): "(?P<quote>.*)" \[(?P<markers>[\d, ]+)\]$')
+
+
+@dataclass
+class OutOfScope:
+    id: str
+    question: str
+    kind: str
+    split: str
+
+
+def load_out_of_scope(path: Path = OUT_OF_SCOPE) -> list[OutOfScope]:
+    entries = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+    return [OutOfScope(e["id"], e["question"], e["kind"], e["split"]) for e in entries]
+
+
+def sentence_supported(sentence: str, draft: Draft) -> bool:
+    """A drafted sentence is supported when every passage it cites contains its quote verbatim."""
+    match = _SENTENCE.match(sentence)
+    if not match:
+        return False
+    quote = normalise(match["quote"])
+    numbers = [int(n) for n in match["markers"].split(",")]
+    return all(1 <= n <= len(draft.citations) and quote in normalise(draft.citations[n - 1].text) for n in numbers)
+
+
+def cites_gold(draft: Draft, question: GoldQuestion) -> bool:
+    return any(
+        c.document_id == doc and cites_within(c.citation, citation)
+        for c in draft.citations
+        for doc, citation in question.relevant
+    )
+
+
+def evaluate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[OutOfScope]) -> dict:
+    answerer.ask(gold[0].question)  # warm-up: model sessions, caches
+    drafts = {q.id: answerer.ask(q.question, [q.jurisdiction] if q.jurisdiction else None) for q in gold}
+    answered = [q for q in gold if not drafts[q.id].abstained]
+    sentences = [(s, drafts[q.id]) for q in answered for lines in drafts[q.id].by_jurisdiction.values() for s in lines]
+    scoped = [q for q in answered if q.jurisdiction]
+    in_scope = {q.jurisdiction: set(answerer.searcher.in_scope([q.jurisdiction])) for q in scoped}
+    outside = [
+        q.id for q in scoped if any(c.document_id not in in_scope[q.jurisdiction] for c in drafts[q.id].citations)
+    ]
+    oos = {o.id: answerer.ask(o.question) for o in out_of_scope}
+    latency = sorted(d.took_ms for d in drafts.values())
+
+    def abstained(items: list[OutOfScope]) -> float:
+        return round(sum(oos[o.id].abstained for o in items) / len(items), 3) if items else float("nan")
+
+    return {
+        "gold_questions": len(gold),
+        "answer_recall": round(sum(cites_gold(drafts[q.id], q) for q in gold) / len(gold), 3),
+        "citation_precision": round(sum(sentence_supported(s, d) for s, d in sentences) / max(len(sentences), 1), 4),
+        "sentences": len(sentences),
+        "jurisdiction_correctness": round(1 - len(outside) / max(len(scoped), 1), 4),
+        "outside_scope": outside,
+        "false_abstentions": round(sum(d.abstained for d in drafts.values()) / len(gold), 3),
+        "falsely_abstained": [q.id for q in gold if drafts[q.id].abstained],
+        "out_of_scope_questions": len(out_of_scope),
+        "abstention_accuracy": abstained(out_of_scope),
+        "abstention_by_split": {s: abstained([o for o in out_of_scope if o.split == s]) for s in ("tune", "check")},
+        "abstention_by_kind": {
+            k: abstained([o for o in out_of_scope if o.kind == k]) for k in sorted({o.kind for o in out_of_scope})
+        },
+        "answered_out_of_scope": [o.id for o in out_of_scope if not oos[o.id].abstained],
+        "ask_p50_ms": round(statistics.median(latency), 1),
+        "ask_p95_ms": round(latency[min(len(latency) - 1, round(0.95 * (len(latency) - 1)))], 1),
+        "support": {
+            "gold": {q.id: drafts[q.id].support for q in gold},
+            "out_of_scope": {o.id: oos[o.id].support for o in out_of_scope},
+        },
+    }
+
+
+def calibrate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[OutOfScope], console: Console) -> None:
+    """Grid search of MIN_SIMILARITY and MIN_COVERAGE: most tuning out-of-scope questions abstained
+    on, with at most 5 % false abstentions on the gold set."""
+    tune = [o for o in out_of_scope if o.split == "tune"]
+    answer.MIN_SIMILARITY, answer.MIN_COVERAGE = -1.0, -1.0  # see every question's support
+    gold_support = [answerer.ask(q.question, [q.jurisdiction] if q.jurisdiction else None).support for q in gold]
+    tune_drafts = [answerer.ask(o.question) for o in tune]
+    best = None
+    for similarity in [x / 100 for x in range(20, 71, 2)]:
+        for coverage in [x / 100 for x in range(0, 81, 5)]:
+
+            def passes(s: dict, similarity: float = similarity, coverage: float = coverage) -> bool:
+                return s["similarity"] >= similarity and s["coverage"] >= coverage
+
+            false = sum(not passes(s) for s in gold_support) / len(gold_support)
+            caught = sum(d.abstained or not passes(d.support) for d in tune_drafts) / len(tune_drafts)
+            key = (false <= 0.05, caught, -false)
+            if best is None or key > best[0]:
+                best = (key, similarity, coverage, false, caught)
+    assert best is not None
+    _, similarity, coverage, false, caught = best
+    console.print(
+        f"MIN_SIMILARITY = {similarity:.2f}, MIN_COVERAGE = {coverage:.2f}: "
+        f"false abstentions {false:.3f} on the gold set, {caught:.3f} of the tuning out-of-scope questions abstained"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path("eval/results/answers.json"))
+    args = parser.parse_args()
+    console = Console()
+    searcher = services.searcher(get_settings())
+    try:
+        answerer = Answerer(searcher)
+        gold, out_of_scope = load_gold(), load_out_of_scope()
+        if args.calibrate:
+            calibrate(answerer, gold, out_of_scope, console)
+            return
+        results = evaluate(answerer, gold, out_of_scope)
+    finally:
+        services.close_searcher(searcher)
+    table = Table("metric", "value", title="Draft answers (extractive drafter)")
+    for name, value in results.items():
+        if name != "support":
+            table.add_row(name, str(value))
+    console.print(table)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

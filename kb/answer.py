@@ -1,0 +1,285 @@
+"""Draft answers with a citation on every sentence, per jurisdiction, or an honest abstention.
+
+The default drafter is extractive: it retrieves provisions as `kb search` does, keeps those similar
+enough to the question (the support thresholds below, calibrated by eval/answers.py on the gold set
+and eval/out_of_scope.toml), and quotes from each the statement(s) that share most words with the
+question, verbatim, ordered by layer (international, regional, national). Each sentence of the
+draft is `<citation>: "<quote>" [n]`, n pointing into the citations list. When nothing is similar
+enough, or the question is about a state whose law the corpus lacks, it abstains and lists the
+nearest passages instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from kb.countries import states_without_law
+from kb.jurisdictions import LAYERS, load_jurisdictions
+from kb.model import SearchHit
+from kb.retrieve import Searcher, SearchError, SearchFilters
+from kb.statements import statements
+
+# Provisions retrieved, and at most quoted, for each jurisdiction asked (or for the whole corpus).
+CANDIDATES = 8
+MAX_PROVISIONS = 5
+# Support: a provision is quoted when its passage's cosine similarity to the question is at least
+# MIN_SIMILARITY and within SIMILARITY_MARGIN of the best one. The drafter abstains when none is, or
+# when the nearest passages leave out too much of what the question asks (term coverage: the share
+# of the question's words, weighted by their rarity in the corpus, found in those passages; a
+# question about "Form I-914 fees" or "Rantsev" names what the corpus lacks).
+# Calibrated with `python -m eval.answers --calibrate` (gold set vs out-of-scope questions).
+MIN_SIMILARITY = 0.44
+SIMILARITY_MARGIN = 0.15
+MIN_COVERAGE = 0.0
+COVERAGE_DEPTH = 3
+# A second statement of the same provision is quoted when it shares this share of the first's words.
+SECOND_STATEMENT = 1.0
+NEAREST_ON_ABSTENTION = 3
+
+
+@dataclass
+class Citation:
+    id: str
+    citation: str
+    document_id: str
+    jurisdiction: str
+    title: str
+    layer: str
+    text: str
+    url: str
+
+    def as_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class Draft:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation]
+    by_jurisdiction: dict[str, list[str]]
+    drafter: str = "extractive"
+    support: dict[str, float] = field(default_factory=dict)  # the similarity and coverage it was judged on
+    took_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)  # why it abstained, what a check removed
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.as_json() for c in self.citations],
+            "by_jurisdiction": self.by_jurisdiction,
+            "drafter": self.drafter,
+            "support": self.support,
+            "notes": self.notes,
+            "took_ms": round(self.took_ms, 2),
+        }
+
+
+@dataclass
+class Supported:
+    """A retrieved provision with the question's similarity to it."""
+
+    hit: SearchHit
+    similarity: float
+
+
+class Answerer:
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+        self._frequencies: dict[str, int] = {}
+        self._size = -1
+
+    def retrieve(self, question: str, jurisdictions: list[str]) -> dict[str | None, list[Supported]]:
+        """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity."""
+        groups: dict[str | None, list[Supported]] = {}
+        vector = self.searcher.query_embedder.dense.encode([question])[0]
+        for code in jurisdictions or [None]:
+            filters = SearchFilters(jurisdictions=[code]) if code else None
+            hits = self.searcher.search(question, filters, CANDIDATES).hits
+            vectors = self.searcher.passage_vectors([h.passage for h in hits])
+            groups[code] = [Supported(h, cosine(vector, vectors.get(h.passage.id))) for h in hits]
+        return groups
+
+    def ask(self, question: str, jurisdictions: list[str] | None = None) -> Draft:
+        started = time.perf_counter()
+        question = question.strip()
+        codes = [c.upper() for c in jurisdictions or []]
+        if len(set(codes)) != len(codes):
+            raise SearchError("A jurisdiction is asked twice.")
+        groups = self.retrieve(question, codes)
+        scope = load_jurisdictions()
+        # A state named beside one the corpus covers ("from Nigeria to the UK") is not the question's law.
+        named_known = codes or scope.named_in(question)
+        absent = [] if named_known else states_without_law(question, set(scope.by_code))
+        missing = self.missing_sources(question)
+        support = {code: self.support(question, candidates) for code, candidates in groups.items()}
+        chosen = {
+            code: select(candidates) if not (absent or missing) and support[code]["coverage"] >= MIN_COVERAGE else []
+            for code, candidates in groups.items()
+        }
+        if not any(chosen.values()):
+            draft = _abstention(question, groups, absent, missing)
+        else:
+            draft = _compose(question, chosen, asked=bool(codes))
+        best = max(support.values(), key=lambda s: s["similarity"])
+        draft.support = {name: round(value, 4) for name, value in best.items()}
+        draft.took_ms = (time.perf_counter() - started) * 1000
+        return draft
+
+    def missing_sources(self, question: str) -> list[str]:
+        """What the question names that the corpus lacks: an instrument, or a provision of one it holds."""
+        provision = self.searcher.missing_provision(question)
+        return [*self.searcher.unknown_instruments(question), *([provision] if provision else [])]
+
+    def support(self, question: str, candidates: list[Supported]) -> dict[str, float]:
+        """The best similarity, and the term coverage of the nearest passages."""
+        nearest = sorted(candidates, key=lambda c: -c.similarity)[:COVERAGE_DEPTH]
+        words = question_words(question)
+        weights = {w: math.log((self._corpus_size() + 1) / (self._frequency(w) + 1)) for w in words}
+        present = {stem(w) for c in nearest for w in question_words(c.hit.passage.text)}
+        total = sum(weights.values())
+        covered = sum(weight for w, weight in weights.items() if stem(w) in present)
+        return {
+            "similarity": max((c.similarity for c in candidates), default=0.0),
+            "coverage": covered / total if total else 1.0,
+        }
+
+    def _frequency(self, word: str) -> int:
+        """In how many passages a word occurs (the store's full-text index; kept per word)."""
+        if word not in self._frequencies:
+            condition = {"field": "content", "operator": "contains words", "value": word}
+            self._frequencies[word] = self.searcher.store.count_documents_by_filter(condition)
+        return self._frequencies[word]
+
+    def _corpus_size(self) -> int:
+        count = self.searcher.store.count_documents()
+        if count != self._size:  # the index changed: frequencies are stale
+            self._size, self._frequencies = count, {}
+        return count
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s")
+
+
+def question_words(text: str) -> set[str]:
+    """The words that carry a question's meaning: lower case, no stop words, three letters or more."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) >= 3 and w not in STOP_WORDS}
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough to match "victims" with "victim" and "identified" with "identify"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)].rstrip("i").rstrip("y")
+    return word.rstrip("y")
+
+
+def select(candidates: list[Supported]) -> list[Supported]:
+    """The provisions that support an answer: similar enough, and not far behind the best."""
+    if not candidates:
+        return []
+    best = max(c.similarity for c in candidates)
+    floor = max(MIN_SIMILARITY, best - SIMILARITY_MARGIN)
+    cited = [c for c in candidates if c.hit.match == "citation"]
+    similar = [c for c in candidates if c.similarity >= floor and c.hit.match != "citation"]
+    return (cited + similar)[:MAX_PROVISIONS] if best >= MIN_SIMILARITY or cited else []
+
+
+def quote(text: str, question_terms: set[int], terms_of: Any, language: str = "en") -> list[str]:
+    """The statement(s) of a provision that share most words with the question, in document order."""
+    units = statements(text, language)
+    # A long provision's later part may open mid-sentence ("and the foreigner ..."): not a quote.
+    units = [u for u in units if not u[0].islower()] or units
+    if len(units) <= 1:
+        return units
+    overlap = [len(question_terms & terms_of(unit)) for unit in units]
+    best = max(range(len(units)), key=lambda i: (overlap[i], -i))
+    picked = {best}
+    second = max((i for i in range(len(units)) if i != best), key=lambda i: (overlap[i], -i))
+    if overlap[best] and overlap[second] >= SECOND_STATEMENT * overlap[best]:
+        picked.add(second)
+    return [units[i] for i in sorted(picked)]
+
+
+def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool) -> Draft:
+    from kb.embed import SparseEncoder  # the BM25 tokenizer: the same stems as search uses
+
+    sparse = SparseEncoder()
+    question_terms = set(sparse.query(question).indices)
+
+    def terms_of(text: str) -> set[int]:
+        return set(sparse.document(text).indices)
+
+    scope = load_jurisdictions()
+    citations: list[Citation] = []
+    numbers: dict[str, int] = {}
+    by_jurisdiction: dict[str, list[str]] = {}
+    for code, supported in chosen.items():
+        ordered = sorted(supported, key=lambda s: LAYERS.index(scope.layer(s.hit.passage.jurisdiction)))
+        for item in ordered:
+            passage = item.hit.passage
+            if passage.id not in numbers:
+                citations.append(citation_of(item.hit))
+                numbers[passage.id] = len(citations)
+            key = code or passage.jurisdiction
+            for unit in quote(passage.text, question_terms, terms_of, passage.language):
+                by_jurisdiction.setdefault(key, []).append(f'{passage.citation}: "{unit}" [{numbers[passage.id]}]')
+        if asked and not supported:
+            by_jurisdiction[code or ""] = [f"No provision in the corpus within {code}'s scope answers this."]
+    return Draft(question, _render(by_jurisdiction, asked), False, citations, by_jurisdiction)
+
+
+def _render(by_jurisdiction: dict[str, list[str]], asked: bool) -> str:
+    scope = load_jurisdictions()
+    blocks = []
+    for code, sentences in by_jurisdiction.items():
+        known = scope.by_code.get(code)
+        name = known.name if known else code
+        heading = f"{name} ({code}), its own law and the treaties binding it:" if asked else f"{name} ({code}):"
+        blocks.append("\n".join([heading, *sentences]))
+    return "\n\n".join(blocks)
+
+
+def _abstention(
+    question: str, groups: dict[str | None, list[Supported]], absent: list[str], missing: list[str]
+) -> Draft:
+    nearest = sorted((c for group in groups.values() for c in group), key=lambda c: -c.similarity)
+    seen: set[str] = set()
+    citations = []
+    for item in nearest:
+        if item.hit.passage.id not in seen and len(citations) < NEAREST_ON_ABSTENTION:
+            seen.add(item.hit.passage.id)
+            citations.append(citation_of(item.hit))
+    if absent:
+        reason = f"The corpus holds no law of {', '.join(absent)}, so it cannot answer for it."
+    elif missing:
+        reason = f"The corpus does not hold {', '.join(missing)}, which the question asks about."
+    else:
+        reason = "The corpus holds no provision that answers this question."
+    listed = "; ".join(f"[{i}] {c.citation}" for i, c in enumerate(citations, 1))
+    answer = f"{reason} The nearest passages, for reference only: {listed}." if citations else reason
+    return Draft(question, answer, True, citations, {}, notes=[reason])
+
+
+def citation_of(hit: SearchHit) -> Citation:
+    p = hit.passage
+    layer = load_jurisdictions().layer(p.jurisdiction)
+    return Citation(p.id, p.citation, p.document_id, p.jurisdiction, p.title, layer, p.text, p.url)
+
+
+def cosine(a: np.ndarray, b: list[float] | None) -> float:
+    if b is None:
+        return 0.0
+    v = np.asarray(b, dtype=np.float32)
+    return float(np.dot(a, v) / (np.linalg.norm(a) * np.linalg.norm(v) or 1.0))

@@ -1,0 +1,115 @@
+"""The jurisdiction x topic matrix: for each state and victim-rights topic, the provisions of that
+state's own law on the topic, best first, or a plain statement that the corpus holds none.
+
+A cell searches with the topic's label and description as the query, filtered to the
+jurisdiction's own law (`--only`) and to passages tagged with the topic (corpus/topics.toml).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.answer import Citation, citation_of, cosine
+from kb.jurisdictions import load_jurisdictions
+from kb.retrieve import Searcher, SearchError, SearchFilters
+from kb.topics import load_topics
+
+PROVISIONS_PER_CELL = 2
+# Topic tags come from term lists and are loose (kb/topics.py); a cell keeps a tagged provision only
+# when it is also this similar (cosine) to the topic's description. Set by reading the DE/GB/US/CA
+# matrix over all topics: below it, tagged provisions were mostly off-topic.
+MIN_CELL_SIMILARITY = 0.30
+CANDIDATES_PER_CELL = 5
+NOT_FOUND = "no provision found in the corpus"
+
+
+@dataclass
+class Cell:
+    jurisdiction: str
+    topic: str
+    provisions: list[Citation] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "jurisdiction": self.jurisdiction,
+            "topic": self.topic,
+            "found": bool(self.provisions),
+            "provisions": [c.as_json() for c in self.provisions],
+        }
+
+
+@dataclass
+class Matrix:
+    jurisdictions: list[str]
+    topics: list[str]
+    cells: list[Cell]
+    took_ms: float = 0.0
+
+    def cell(self, jurisdiction: str, topic: str) -> Cell:
+        return next(c for c in self.cells if c.jurisdiction == jurisdiction and c.topic == topic)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "jurisdictions": self.jurisdictions,
+            "topics": self.topics,
+            "cells": [c.as_json() for c in self.cells],
+            "took_ms": round(self.took_ms, 2),
+        }
+
+    def as_markdown(self) -> str:
+        labels = {t.id: t.label for t in load_topics()}
+        lines = [
+            "| Topic | " + " | ".join(self.jurisdictions) + " |",
+            "|---|" + "---|" * len(self.jurisdictions),
+        ]
+        for topic in self.topics:
+            row = []
+            for code in self.jurisdictions:
+                provisions = self.cell(code, topic).provisions
+                row.append("<br>".join(_md_link(c) for c in provisions) or f"_{NOT_FOUND}_")
+            lines.append(f"| {_md_escape(labels.get(topic, topic))} | " + " | ".join(row) + " |")
+        return "\n".join(lines) + "\n"
+
+
+def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> Matrix:
+    started = time.perf_counter()
+    codes = [code.strip().upper() for code in jurisdictions if code.strip()]
+    wanted = [topic.strip().lower() for topic in topics if topic.strip()]
+    if not codes or not wanted:
+        raise SearchError("Name at least one jurisdiction and one topic.")
+    taxonomy = {t.id: t for t in load_topics()}
+    unknown = sorted(set(wanted) - set(taxonomy))
+    if unknown:
+        raise SearchError(f"Unknown topic {', '.join(map(repr, unknown))}; known: {', '.join(sorted(taxonomy))}.")
+    known_codes = set(load_jurisdictions().by_code) | searcher.known_values("jurisdiction")
+    strange = sorted(set(codes) - known_codes)
+    if strange:
+        raise SearchError(
+            f"Unknown jurisdiction {', '.join(map(repr, strange))}; known: {', '.join(sorted(known_codes))}."
+        )
+    indexed = searcher.known_values("topics")
+    cells = []
+    for topic in wanted:
+        query = f"{taxonomy[topic].label}. {taxonomy[topic].description}"
+        vector = searcher.query_embedder.dense.encode([query])[0]
+        for code in codes:
+            cell = Cell(code, topic)
+            if topic in indexed and code in searcher.known_values("jurisdiction"):
+                filters = SearchFilters(jurisdictions=[code], topics=[topic], only=True)
+                hits = searcher.search(query, filters, CANDIDATES_PER_CELL).hits
+                vectors = searcher.passage_vectors([hit.passage for hit in hits])
+                similar = [h for h in hits if cosine(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY]
+                cell.provisions = [citation_of(hit) for hit in similar[:PROVISIONS_PER_CELL]]
+            cells.append(cell)
+    return Matrix(codes, wanted, cells, (time.perf_counter() - started) * 1000)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_link(citation: Citation) -> str:
+    label = _md_escape(citation.citation)
+    return f"[{label}]({citation.url})" if citation.url else label

@@ -1,0 +1,39 @@
+"""Quotable statements of a provision: its sentences, with a list kept whole under its lead-in.
+
+Legal sentences run across enumerated items ("may only be issued if 1. ... 2. ... and 3. ..."), and
+quoting the lead-in without its conditions would change the law. So the sentences found by
+`sentencex` are joined until one ends a sentence (".", "?", "!"), and a bare item marker ("1.",
+"(a)", "b)") always joins what follows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sentencex import segment
+
+_MARKER = re.compile(r"^\(?([0-9]+[a-z]?|[a-z]{1,2}|[ivxlc]+|[A-Z])[.)]?\s*$")
+_ENDS = re.compile(r"""[.?!]["'”’)]*$""")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """One space between words: how quotes are compared with the provision they come from."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def statements(text: str, language: str = "en") -> list[str]:
+    parts = [normalise(part) for part in segment(language, text)]
+    out: list[str] = []
+    pending = ""
+    for part in parts:
+        if not part:
+            continue
+        pending = f"{pending} {part}".strip()
+        if _MARKER.match(part) or not _ENDS.search(part):
+            continue
+        out.append(pending)
+        pending = ""
+    if pending:
+        out.append(pending)
+    return out

@@ -1,0 +1,118 @@
+"""The parts of draft answers that need no index: statements, quotes, selection, names of states
+and instruments, and the check that a drafted sentence is in the passage it cites."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.answers import sentence_supported
+from kb.answer import Citation, Draft, Supported, quote, select, stem
+from kb.citations import named_instruments
+from kb.countries import states_named, states_without_law
+from kb.model import Passage, SearchHit
+from kb.statements import statements
+
+CONDITIONS = (
+    "(4a) A foreigner who has been the victim of a criminal offence is to be granted a permit.\n\n"
+    "The permit may only be issued if\n\n1.\n\nthe public prosecutor considers the presence appropriate,\n\n"
+    "2.\n\nthe foreigner has broken off contact and\n\n3.\n\nthe foreigner is willing to testify."
+)
+
+
+def test_a_list_stays_whole_under_its_lead_in():
+    found = statements(CONDITIONS)
+    assert len(found) == 2
+    assert found[1].startswith("The permit may only be issued if 1. the public prosecutor")
+    assert found[1].endswith("3. the foreigner is willing to testify.")
+
+
+def test_the_statement_sharing_the_question_s_words_is_quoted():
+    text = "1. Each Party shall provide a recovery period of 30 days. 2. Parties shall exchange data on routes."
+    terms = {"recovery": 1, "period": 2, "days": 3, "exchange": 4, "data": 5, "routes": 6}
+
+    def terms_of(unit: str) -> set[int]:
+        return {v for k, v in terms.items() if k in unit.lower()}
+
+    assert quote(text, {1, 2}, terms_of) == ["1. Each Party shall provide a recovery period of 30 days."]
+    assert quote(text, {5, 6}, terms_of) == ["2. Parties shall exchange data on routes."]
+
+
+def test_a_fragment_opening_mid_sentence_is_not_quoted():
+    text = "and the person held a permit up to that time. The permit shall be renewed on request."
+    assert quote(text, set(), lambda unit: set()) == ["The permit shall be renewed on request."]
+
+
+def _hit(citation: str, match: str = "search") -> SearchHit:
+    passage = Passage(
+        id=citation,
+        document_id="doc",
+        text="Text.",
+        citation=citation,
+        heading="",
+        provision_path=[],
+        title="T",
+        short_title="T",
+        jurisdiction="UN",
+        instrument_type="treaty",
+        language="en",
+        url="",
+        start=0,
+        end=5,
+        content_hash="h",
+        passage_count=1,
+    )
+    return SearchHit(passage, 1.0, match)
+
+
+def test_selection_keeps_what_is_close_to_the_best_and_abstains_below_the_floor():
+    chosen = select([Supported(_hit("a"), 0.70), Supported(_hit("b"), 0.62), Supported(_hit("c"), 0.41)])
+    assert [c.hit.passage.citation for c in chosen] == ["a", "b"]
+    assert select([Supported(_hit("a"), 0.30), Supported(_hit("b"), 0.25)]) == []
+    cited = select([Supported(_hit("art 7", "citation"), 0.20)])  # the user cited it: always quoted
+    assert [c.hit.passage.citation for c in cited] == ["art 7"]
+
+
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        ("Does Dutch law give a reflection period?", ["Netherlands"]),
+        ("What residence permit can a victim get in France?", ["France"]),
+        ("T visa in the United States", []),
+        ("residence permit in Germany", []),
+        ("she wore a jersey and ate turkey", []),
+    ],
+)
+def test_states_without_law_in_the_corpus(question, absent):
+    assert states_without_law(question, {"US", "GB", "DE", "CA"}) == absent
+
+
+def test_states_are_named_with_their_capitals():
+    assert states_named("victims from Nigeria and Viet Nam") == {"Nigeria": "NG", "Vietnam": "VN"}
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("What does section 45 of the Modern Slavery Act 2015 say?", ["Modern Slavery Act"]),
+        ("What does Directive 2011/36/EU require?", ["Directive 2011/36/EU"]),
+        ("What did the court hold in Rantsev v Cyprus and Russia?", ["Rantsev v Cyprus"]),
+        ("Is the T visa under the Act renewable?", []),
+    ],
+)
+def test_instruments_named_by_title(question, names):
+    assert named_instruments(question) == names
+
+
+def test_stems_match_inflections():
+    assert stem("victims") == stem("victim")
+    assert stem("identified") == stem("identify")
+
+
+def test_a_sentence_is_supported_only_by_the_passage_that_holds_its_quote():
+    holder = Citation("1", "art 13(1)", "doc", "COE", "T", "regional", "Each Party shall\nprovide a period.", "")
+    other = Citation("2", "art 14(1)", "doc", "COE", "T", "regional", "Each Party shall issue a permit.", "")
+    draft = Draft("q", "", False, [holder, other], {})
+    assert sentence_supported('art 13(1): "Each Party shall provide a period." [1]', draft)
+    assert not sentence_supported('art 13(1): "Each Party shall provide a period." [2]', draft)
+    assert not sentence_supported('art 13(1): "Each Party shall provide a period." [3]', draft)
+    assert not sentence_supported("Each Party shall provide a period.", draft)

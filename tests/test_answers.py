@@ -1,0 +1,80 @@
+"""Draft answers and the comparison matrix on the real corpus (skipped without ../shared)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.answers import sentence_supported
+from kb.answer import Answerer
+from kb.compare import compare
+from kb.retrieve import SearchError
+
+
+@pytest.fixture(scope="module")
+def answerer(corpus_searcher) -> Answerer:
+    return Answerer(corpus_searcher)
+
+
+def every_sentence(draft) -> list[str]:
+    return [sentence for lines in draft.by_jurisdiction.values() for sentence in lines]
+
+
+def test_an_international_answer_quotes_cets_197_art_13_and_every_sentence_is_in_its_passage(answerer):
+    draft = answerer.ask("How long is the recovery and reflection period for victims?")
+    assert not draft.abstained
+    assert any(c.citation.startswith("CETS No 197, art 13") for c in draft.citations)
+    sentences = every_sentence(draft)
+    assert sentences and all(sentence_supported(s, draft) for s in sentences)
+    assert draft.answer.count("[") >= len(sentences)
+
+
+def test_two_jurisdictions_get_one_answer_each_within_their_scope(answerer, corpus_searcher):
+    draft = answerer.ask("Can a victim get a residence permit while she helps the prosecution?", ["DE", "GB"])
+    assert set(draft.by_jurisdiction) == {"DE", "GB"}
+    scope = {code: set(corpus_searcher.in_scope([code])) for code in ("DE", "GB")}
+    for code, sentences in draft.by_jurisdiction.items():
+        for sentence in sentences:
+            number = int(sentence.rsplit("[", 1)[1].split("]")[0].split(",")[0])
+            assert draft.citations[number - 1].document_id in scope[code]
+    assert any(c.document_id == "de-aufenthg-en" for c in draft.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("What residence permit can a trafficking victim get in France?", "no law of France"),
+        ("What does section 45 of the Modern Slavery Act 2015 say about the defence?", "Modern Slavery Act"),
+        ("What is the sentence under section 232a of the Criminal Code?", "Criminal Code 232a"),
+        ("Can my landlord raise the rent in the middle of a fixed-term lease?", "no provision"),
+    ],
+)
+def test_it_abstains_and_says_why_listing_the_nearest_passages(answerer, question, reason):
+    draft = answerer.ask(question)
+    assert draft.abstained
+    assert reason in draft.answer
+    assert draft.by_jurisdiction == {}
+    assert 1 <= len(draft.citations) <= 3
+    assert all(f"[{n}]" in draft.answer for n in range(1, len(draft.citations) + 1))
+
+
+def test_a_jurisdiction_asked_twice_or_unknown_is_refused(answerer):
+    with pytest.raises(SearchError, match="twice"):
+        answerer.ask("residence permit", ["DE", "de"])
+    with pytest.raises(SearchError, match="Unknown jurisdiction"):
+        answerer.ask("residence permit", ["XX"])
+
+
+def test_the_compare_matrix_keeps_each_cell_to_its_state_and_topic(corpus_searcher):
+    matrix = compare(corpus_searcher, ["DE", "GB", "US", "CA"], ["temporary_residence", "asylum_non_refoulement"])
+    assert len(matrix.cells) == 8
+    for cell in matrix.cells:
+        assert all(c.jurisdiction == cell.jurisdiction for c in cell.provisions)
+    assert "AufenthG, s 25(4a)" in [c.citation for c in matrix.cell("DE", "temporary_residence").provisions]
+    markdown = matrix.as_markdown()
+    assert markdown.splitlines()[0] == "| Topic | DE | GB | US | CA |"
+    assert "[AufenthG, s 25(4a)](https://" in markdown
+
+
+def test_compare_refuses_unknown_topics(corpus_searcher):
+    with pytest.raises(SearchError, match="Unknown topic 'visas'"):
+        compare(corpus_searcher, ["DE"], ["visas"])
