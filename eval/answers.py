@@ -11,8 +11,11 @@ one) and the out-of-scope questions (eval/out_of_scope.toml):
 - `kb ask` latency p50/p95 over the gold questions after one warm-up.
 `--calibrate` searches the support thresholds of kb/answer.py on the gold set and the "tune"
 out-of-scope questions (the "check" ones are held out) and prints the best settings.
+`--calibrate-support` sets the sentence checks of kb/generate.py: on the gold set's drafts, each
+quoted statement against the passage it comes from (supported) and against another cited passage
+that does not hold it (a wrong citation, the error a model makes).
 
-    .venv/bin/python -m eval.answers [--calibrate] [--out eval/results/answers.json]
+    .venv/bin/python -m eval.answers [--calibrate | --calibrate-support] [--out eval/results/answers.json]
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from rich.table import Table
 import kb  # noqa: F401  (offline model settings)
 from eval.datasets import GoldQuestion, load_gold
 from kb import answer, services
-from kb.answer import Answerer, Draft
+from kb.answer import Answerer, Draft, question_words, stem
 from kb.config import get_settings
+from kb.generate import support
 from kb.model import cites_within
 from kb.statements import normalise
 
@@ -139,9 +143,51 @@ def calibrate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[O
     )
 
 
+def calibrate_support(answerer: Answerer, gold: list[GoldQuestion], console: Console) -> None:
+    dense = answerer.searcher.query_embedder.dense
+    right: list[tuple[float, float]] = []
+    wrong: list[tuple[float, float]] = []
+    for question in gold:
+        draft = answerer.ask(question.question, [question.jurisdiction] if question.jurisdiction else None)
+        if draft.abstained:
+            continue
+        texts = [f"{c.citation}\n{c.text}" for c in draft.citations]
+        vectors = dense.encode(texts)
+        for lines in draft.by_jurisdiction.values():
+            for sentence in lines:
+                match = _SENTENCE.match(sentence)
+                if not match:
+                    continue
+                claim, number = match["quote"], int(match["markers"].split(",")[0])
+                claim_vector = dense.encode([claim])[0]
+                for index, text in enumerate(texts, 1):
+                    holds = normalise(claim) in normalise(text)
+                    if index != number and holds:
+                        continue  # another passage holds it as well: not a wrong citation
+                    scores = support(claim, [text], [vectors[index - 1]], claim_vector, question_words, stem)
+                    (right if index == number else wrong).append(scores)
+    best = None
+    # Quoted statements share every word with their passage, a model's sentence does not: the grid
+    # stops at 0.8 so that one word in five may be the model's own (connectives, reworded verbs).
+    for lexical in [x / 20 for x in range(0, 17)]:
+        for embedding in [x / 20 for x in range(0, 21)]:
+            kept = sum(a >= lexical and b >= embedding for a, b in right) / len(right)
+            rejected = sum(a < lexical or b < embedding for a, b in wrong) / len(wrong)
+            key = (kept >= 0.95, rejected, kept)
+            if best is None or key > best[0]:
+                best = (key, lexical, embedding, kept, rejected)
+    assert best is not None
+    _, lexical, embedding, kept, rejected = best
+    console.print(
+        f"MIN_LEXICAL_SUPPORT = {lexical:.2f}, MIN_EMBEDDING_SUPPORT = {embedding:.2f}: {kept:.3f} of "
+        f"{len(right)} rightly cited statements kept, {rejected:.3f} of {len(wrong)} wrongly cited rejected"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--calibrate-support", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("eval/results/answers.json"))
     args = parser.parse_args()
     console = Console()
@@ -151,6 +197,9 @@ def main() -> None:
         gold, out_of_scope = load_gold(), load_out_of_scope()
         if args.calibrate:
             calibrate(answerer, gold, out_of_scope, console)
+            return
+        if args.calibrate_support:
+            calibrate_support(answerer, gold, console)
             return
         results = evaluate(answerer, gold, out_of_scope)
     finally:

@@ -21,6 +21,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.countries import states_without_law
+from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
 from kb.model import SearchHit
 from kb.retrieve import Searcher, SearchError, SearchFilters
@@ -69,7 +70,8 @@ class Draft:
     drafter: str = "extractive"
     support: dict[str, float] = field(default_factory=dict)  # the similarity and coverage it was judged on
     took_ms: float = 0.0
-    notes: list[str] = field(default_factory=list)  # why it abstained, what a check removed
+    notes: list[str] = field(default_factory=list)  # why it abstained, or why a generative draft was not used
+    removed: list[dict[str, str]] = field(default_factory=list)  # generated sentences a check removed, and why
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,7 @@ class Draft:
             "drafter": self.drafter,
             "support": self.support,
             "notes": self.notes,
+            "removed": self.removed,
             "took_ms": round(self.took_ms, 2),
         }
 
@@ -91,11 +94,13 @@ class Supported:
 
     hit: SearchHit
     similarity: float
+    vector: list[float] | None = None
 
 
 class Answerer:
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, generator: GenerativeDrafter | None = None):
         self.searcher = searcher
+        self.generator = generator
         self._frequencies: dict[str, int] = {}
         self._size = -1
 
@@ -107,7 +112,9 @@ class Answerer:
             filters = SearchFilters(jurisdictions=[code]) if code else None
             hits = self.searcher.search(question, filters, CANDIDATES).hits
             vectors = self.searcher.passage_vectors([h.passage for h in hits])
-            groups[code] = [Supported(h, cosine(vector, vectors.get(h.passage.id))) for h in hits]
+            groups[code] = [
+                Supported(h, cosine(vector, vectors.get(h.passage.id)), vectors.get(h.passage.id)) for h in hits
+            ]
         return groups
 
     def ask(self, question: str, jurisdictions: list[str] | None = None) -> Draft:
@@ -131,10 +138,59 @@ class Answerer:
             draft = _abstention(question, groups, absent, missing)
         else:
             draft = _compose(question, chosen, asked=bool(codes))
+            if self.generator:
+                draft = self._generated(draft, chosen, asked=bool(codes))
         best = max(support.values(), key=lambda s: s["similarity"])
         draft.support = {name: round(value, 4) for name, value in best.items()}
         draft.took_ms = (time.perf_counter() - started) * 1000
         return draft
+
+    def _generated(self, extractive: Draft, chosen: dict[str | None, list[Supported]], asked: bool) -> Draft:
+        """The model's draft, sentence by sentence checked; the extractive draft when nothing survives."""
+        assert self.generator is not None
+        numbers = {c.id: i for i, c in enumerate(extractive.citations, 1)}
+        by_jurisdiction: dict[str, list[str]] = {}
+        removed: list[dict[str, str]] = []
+        dense = self.searcher.query_embedder.dense
+        for code, supported in chosen.items():
+            if not supported:
+                continue
+            passages = [(s.hit.passage.citation, s.hit.passage.text) for s in supported]
+            try:
+                text = self.generator.write(extractive.question, passages)
+            except GenerationError as error:
+                extractive.notes.append(f"{str(error).rstrip('.')}. The extractive draft is given instead.")
+                return extractive
+            sentences = [] if text.strip().upper().startswith("NO ANSWER") else sentences_with_markers(text)
+            vectors = dense.encode(sentences) if sentences else []
+            stored = [
+                np.asarray(s.vector) if s.vector is not None else dense.encode([t])[0]
+                for s, (_, t) in zip(supported, passages, strict=True)
+            ]
+            for sentence, vector in zip(sentences, vectors, strict=True):
+                cited_texts = [f"{c}\n{t}" for c, t in passages]  # a sentence may name the provision it cites
+                verdict = check(sentence, cited_texts, stored, vector, question_words, stem)
+                if not verdict.kept:
+                    removed.append({"sentence": sentence, "reason": verdict.reason})
+                    continue
+                cited = [supported[n - 1].hit.passage for n in verdict.numbers]
+                marks = ", ".join(str(numbers[p.id]) for p in cited)
+                claim = sentence[: sentence.rindex("[")].rstrip()
+                key = code or cited[0].jurisdiction
+                by_jurisdiction.setdefault(key, []).append(f"{claim} [{marks}]")
+        if not by_jurisdiction:
+            extractive.notes.append("The generative draft had no supported sentence; the extractive draft is given.")
+            extractive.removed = removed
+            return extractive
+        return Draft(
+            extractive.question,
+            _render(by_jurisdiction, asked),
+            False,
+            extractive.citations,
+            by_jurisdiction,
+            drafter=f"generative ({self.generator.model})",
+            removed=removed,
+        )
 
     def missing_sources(self, question: str) -> list[str]:
         """What the question names that the corpus lacks: an instrument, or a provision of one it holds."""

@@ -167,12 +167,12 @@ def ask(
     """A draft answer in which every sentence quotes a provision and cites it ([1], [2] ...), or an
     abstention when the corpus holds nothing that answers the question."""
     from kb import services
-    from kb.answer import Answerer
     from kb.retrieve import SearchError
 
-    searcher = services.searcher(get_settings())
+    settings = get_settings()
+    searcher = services.searcher(settings)
     try:
-        draft = Answerer(searcher).ask(question, jurisdiction or [])
+        draft = services.answerer(settings, searcher).ask(question, jurisdiction or [])
     except SearchError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
@@ -188,7 +188,11 @@ def ask(
     for number, citation in enumerate(draft.citations, 1):
         line = f"[{number}] {citation.citation} · {citation.title[:70]} · {citation.url}"
         out.print(line, style="dim", highlight=False, markup=False)
-    out.print(f"[dim]{draft.drafter} draft in {draft.took_ms:.0f} ms[/dim]")
+    for removed in draft.removed:
+        out.print(f"removed: {removed['sentence']} ({removed['reason']})", style="dim", highlight=False, markup=False)
+    for note in draft.notes if not draft.abstained else []:
+        out.print(note, style="yellow", highlight=False, markup=False)
+    out.print(f"[dim]{escape(draft.drafter)} draft in {draft.took_ms:.0f} ms[/dim]")
 
 
 @app.command()

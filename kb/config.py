@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     embedding_model: Path | None = None
     # onnx: the model exported once to ONNX (3x faster per query, same vectors); torch: as loaded.
     embedding_backend: Literal["onnx", "torch"] = "onnx"
+    # Optional generative drafting for `kb ask`: an OpenAI-compatible server (base URL ending in /v1).
+    llm_url: str | None = None
+    llm_model: str = "default"
+    llm_api_key: str | None = None
     # Languages searched when a query names none (ISO 639-1).
     languages: Annotated[list[str], NoDecode] = ["en"]
 
