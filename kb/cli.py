@@ -314,6 +314,22 @@ def stats(
         store.close()
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web UI (/) and the HTTP API (/api, OpenAPI at /docs) on the configured index.
+
+    One process: the embedded store locks its directory; use KB_QDRANT_URL for several workers."""
+    import uvicorn
+
+    from search_api.app import create_app
+
+    out.print(f"Haven at http://{host}:{port}/  (API: /api, OpenAPI: /docs)")
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
 @app.command("eval")
 def evaluate(
     gold: Annotated[bool, typer.Option(help="Run the team's gold set (eval/gold_questions.toml).")] = True,

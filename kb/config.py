@@ -35,10 +35,15 @@ class Settings(BaseSettings):
     llm_url: str | None = None
     llm_model: str = "default"
     llm_api_key: str | None = None
+    # HTTP API (`kb serve`): keys for writes (and for reads when api_reads_need_key), upload limit, CORS.
+    api_keys: Annotated[list[str], NoDecode] = []
+    api_reads_need_key: bool = False
+    max_upload_mb: int = 20
+    cors_origins: Annotated[list[str], NoDecode] = []
     # Languages searched when a query names none (ISO 639-1).
     languages: Annotated[list[str], NoDecode] = ["en"]
 
-    @field_validator("sources", "languages", mode="before")
+    @field_validator("sources", "languages", "api_keys", "cors_origins", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

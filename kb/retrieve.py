@@ -89,6 +89,11 @@ class Searcher:
         self._names: tuple[int, dict[str, str]] = (-1, {})
         self._label_cache: dict[tuple[str, str], set[str]] = {}
 
+    def forget_cached_values(self) -> None:
+        """After documents were added or removed: the known filter values and labels may differ."""
+        self._known.clear()
+        self._label_cache.clear()
+
     def known_values(self, field_name: str) -> set[str]:
         if field_name not in self._known:
             self._known[field_name] = set(self.store.value_counts(field_name))

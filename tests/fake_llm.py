@@ -10,15 +10,14 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import uvicorn
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
+
+from .serving import serving
 
 INVENTED = "Every victim is entitled to a ten-year residence permit and a payment of 5,000 euros [1]."
 NOT_GIVEN = "The permit can be renewed without limit [9]."
@@ -76,17 +75,6 @@ def create_app() -> FastAPI:
 @contextmanager
 def running() -> Iterator[tuple[str, FastAPI]]:
     """The fake server on a free loopback port: yields its base URL (ending in /v1) and the app."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     app = create_app()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}/v1", app
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serving(app) as url:
+        yield f"{url}/v1", app

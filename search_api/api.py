@@ -1,0 +1,167 @@
+"""The JSON API under /api: search, ask, compare, documents, passages, jurisdictions, topics.
+
+Responses carry citations exactly as the CLI's `--json` does. Bad input is a 4xx with a reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from ingest.metadata import Overrides
+from kb.compare import compare
+from kb.model import INSTRUMENT_TYPES
+from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS, SearchFilters
+from search_api.library import Library
+from search_api.security import require_read, require_write
+
+UPLOAD_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".pdf", ".xml")
+
+router = APIRouter(prefix="/api")
+
+
+def library(request: Request) -> Library:
+    return request.app.state.library
+
+
+Lib = Annotated[Library, Depends(library)]
+
+
+class SearchBody(BaseModel):
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="A question, keywords or a citation.")
+    jurisdiction: list[str] = Field(default_factory=list, max_length=20)
+    type: list[str] = Field(default_factory=list, max_length=len(INSTRUMENT_TYPES))
+    language: list[str] = Field(default_factory=list, max_length=10)
+    topic: list[str] = Field(default_factory=list, max_length=20)
+    only: bool = False
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    facets: bool = False
+    context: bool = False
+
+
+class AskBody(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    jurisdictions: list[str] = Field(default_factory=list, max_length=10)
+
+
+class CompareBody(BaseModel):
+    jurisdictions: list[str] = Field(min_length=1, max_length=10)
+    topics: list[str] = Field(min_length=1, max_length=20)
+
+
+def _search(lib: Library, body: SearchBody) -> dict[str, Any]:
+    filters = SearchFilters(body.jurisdiction, body.type, body.language, body.topic, body.only)
+    return lib.searcher.search(body.q, filters, body.limit, body.facets, body.context).as_json()
+
+
+@router.get("/search", dependencies=[Depends(require_read)])
+def search_get(
+    lib: Lib,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
+    jurisdiction: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006 (FastAPI copies defaults)
+    type: Annotated[list[str], Query(max_length=len(INSTRUMENT_TYPES))] = [],  # noqa: A002, B006
+    language: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
+    topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    only: bool = False,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    facets: bool = False,
+    context: bool = False,
+) -> dict[str, Any]:
+    """Hybrid search with filters; as `kb search --json`."""
+    body = SearchBody(
+        q=q,
+        jurisdiction=jurisdiction,
+        type=type,
+        language=language,
+        topic=topic,
+        only=only,
+        limit=limit,
+        facets=facets,
+        context=context,
+    )
+    return _search(lib, body)
+
+
+@router.post("/search", dependencies=[Depends(require_read)])
+def search_post(lib: Lib, body: SearchBody) -> dict[str, Any]:
+    """Hybrid search with filters; as `kb search --json`."""
+    return _search(lib, body)
+
+
+@router.post("/ask", dependencies=[Depends(require_read)])
+def ask(lib: Lib, body: AskBody) -> dict[str, Any]:
+    """A draft answer with a citation on every sentence, or an abstention; as `kb ask --json`."""
+    return lib.answerer.ask(body.question, body.jurisdictions).as_json()
+
+
+@router.post("/compare", dependencies=[Depends(require_read)])
+def compare_route(lib: Lib, body: CompareBody) -> dict[str, Any]:
+    """The jurisdiction x topic matrix; as `kb compare --json`."""
+    return compare(lib.searcher, body.jurisdictions, body.topics).as_json()
+
+
+@router.get("/documents", dependencies=[Depends(require_read)])
+def documents(lib: Lib) -> list[dict[str, Any]]:
+    """Every indexed document with its metadata."""
+    return lib.documents()
+
+
+@router.get("/documents/{document_id}", dependencies=[Depends(require_read)])
+def document(lib: Lib, document_id: str) -> dict[str, Any]:
+    """A document's metadata and outline: every passage in reading order with its citation."""
+    return lib.document(document_id)
+
+
+@router.get("/passages/{passage_id}", dependencies=[Depends(require_read)])
+def passage(lib: Lib, passage_id: str) -> dict[str, Any]:
+    """One passage with its citation and document."""
+    return lib.passage(passage_id)
+
+
+@router.get("/jurisdictions", dependencies=[Depends(require_read)])
+def jurisdictions(lib: Lib) -> list[dict[str, Any]]:
+    """Known jurisdictions, their layer, the bodies they belong to and their passage counts."""
+    return lib.jurisdictions()
+
+
+@router.get("/topics", dependencies=[Depends(require_read)])
+def topics(lib: Lib) -> list[dict[str, Any]]:
+    """The victim-rights taxonomy with passage counts."""
+    return lib.topics()
+
+
+@router.get("/health")
+def health(lib: Lib) -> dict[str, Any]:
+    """Liveness and what the index holds."""
+    return lib.health()
+
+
+@router.post("/documents", status_code=201, dependencies=[Depends(require_write)])
+async def upload(
+    lib: Lib,
+    file: Annotated[UploadFile, File(description="Markdown, text, HTML, DOCX, PDF or legislation XML.")],
+    jurisdiction: Annotated[str | None, Form(max_length=10)] = None,
+    instrument_type: Annotated[str | None, Form(max_length=20)] = None,
+    title: Annotated[str | None, Form(max_length=300)] = None,
+) -> dict[str, Any]:
+    """Upload a file and index it (an API key is required)."""
+    name = Path(file.filename or "").name
+    if not name or not name.lower().endswith(UPLOAD_SUFFIXES):
+        raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(UPLOAD_SUFFIXES)}.")
+    limit = lib.settings.max_upload_mb * 2**20
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise HTTPException(413, f"The file is over the {lib.settings.max_upload_mb} MB upload limit.")
+    report = lib.add_file(name, content, Overrides(jurisdiction, instrument_type, title))
+    if report.skipped:
+        raise HTTPException(422, f"The file was not indexed: {report.skipped[0][1]}")
+    return report.as_json()
+
+
+@router.delete("/documents/{document_id}", dependencies=[Depends(require_write)])
+def delete(lib: Lib, document_id: str) -> dict[str, Any]:
+    """Remove a document and its passages (an API key is required)."""
+    return {"removed": document_id, "passages": lib.remove(document_id)}

@@ -1,0 +1,59 @@
+"""The FastAPI application: the JSON API under /api, the web UI at /, OpenAPI at /docs.
+
+One process serves the embedded store (it locks its directory); to run several workers, point
+them at a Qdrant server or cluster with KB_QDRANT_URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from haystack.errors import FilterError
+
+from kb.config import Settings, get_settings
+from kb.retrieve import SearchError
+from kb.store import StoreError
+from search_api import api, web
+from search_api.library import Library, NotFound
+
+
+def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
+    """An app over `library` when given (kept open), else one opened from settings at startup."""
+    settings = settings or (library.settings if library else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.library = library or Library.open(settings)
+        try:
+            yield
+        finally:
+            if library is None:
+                app.state.library.close()
+
+    app = FastAPI(
+        title="Haven",
+        summary="Cited legal research on the rights of migrant victims of human trafficking.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"])
+
+    def reason(status: int):  # noqa: ANN202
+        async def handler(request: Request, error: Exception) -> JSONResponse:
+            return JSONResponse({"detail": str(error)}, status_code=status)
+
+        return handler
+
+    app.add_exception_handler(SearchError, reason(400))
+    app.add_exception_handler(FilterError, reason(400))
+    app.add_exception_handler(NotFound, reason(404))
+    app.add_exception_handler(StoreError, reason(503))
+    app.include_router(api.router)
+    app.include_router(web.router)
+    web.mount_static(app)
+    return app

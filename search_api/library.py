@@ -1,0 +1,161 @@
+"""What the API and web UI serve from: one store, its registry, the searcher, the drafter and the
+indexer, opened once per process (the embedded store locks its directory)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.metadata import Overrides
+from ingest.pipeline import Indexer, IngestReport, live_passages, remove_document
+from kb import services
+from kb.answer import Answerer
+from kb.config import Settings
+from kb.jurisdictions import load_jurisdictions
+from kb.model import Passage
+from kb.retrieve import Searcher
+from kb.topics import load_topics
+
+
+class NotFound(LookupError):
+    """No such document or passage; the message names it."""
+
+
+@dataclass
+class Library:
+    settings: Settings
+    searcher: Searcher
+    answerer: Answerer
+    indexer: Indexer
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Library:
+        searcher = services.searcher(settings)
+        indexer = Indexer(searcher.store, searcher.registry, services.passage_embedder(settings))
+        return cls(settings, searcher, services.answerer(settings, searcher), indexer)
+
+    def close(self) -> None:
+        services.close_searcher(self.searcher)
+
+    # --- reading -------------------------------------------------------------------------
+    def documents(self) -> list[dict[str, Any]]:
+        records = self.searcher.registry.all().values()
+        return sorted((_record_json(r) for r in records), key=lambda d: (d["jurisdiction"], d["title"]))
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        record = self.searcher.registry.get([document_id]).get(document_id)
+        if record is None:
+            raise NotFound(f"No document {document_id!r} in the index.")
+        passages = [
+            Passage.from_document(d) for d in live_passages(self.searcher.store, self.searcher.registry, document_id)
+        ]
+        first = passages[0] if passages else None
+        outline = [
+            {
+                "id": p.id,
+                "citation": p.citation,
+                "heading": p.heading,
+                "path": p.provision_path,
+                "language": p.language,
+                "text": p.text,
+                "url": p.url,
+                "page": p.page,
+            }
+            for p in passages
+        ]
+        return {**_record_json(record), "url": first.url if first else "", "passages": outline}
+
+    def passage(self, passage_id: str) -> dict[str, Any]:
+        found = self.searcher.store.get_documents_by_id([passage_id])
+        live = self.searcher.registry.get([d.meta["document_id"] for d in found])
+        current = [
+            d for d in found if (r := live.get(d.meta["document_id"])) and r.content_hash == d.meta["content_hash"]
+        ]
+        if not current:
+            raise NotFound(f"No passage {passage_id!r} in the index.")
+        p = Passage.from_document(current[0])
+        layer = load_jurisdictions().layer(p.jurisdiction)
+        return {
+            "id": p.id,
+            "document_id": p.document_id,
+            "title": p.title,
+            "citation": p.citation,
+            "heading": p.heading,
+            "path": p.provision_path,
+            "jurisdiction": p.jurisdiction,
+            "layer": layer,
+            "instrument_type": p.instrument_type,
+            "language": p.language,
+            "text": p.text,
+            "url": p.url,
+            "page": p.page,
+            "topics": p.topics,
+        }
+
+    def jurisdictions(self) -> list[dict[str, Any]]:
+        counts = self.searcher.store.value_counts("jurisdiction")
+        scope = load_jurisdictions()
+        codes = sorted(set(scope.by_code) | set(counts))
+        return [
+            {
+                "code": code,
+                "name": scope.by_code[code].name if code in scope.by_code else code,
+                "layer": scope.layer(code),
+                "member_of": list(scope.by_code[code].member_of) if code in scope.by_code else [],
+                "passages": counts.get(code, 0),
+            }
+            for code in codes
+        ]
+
+    def topics(self) -> list[dict[str, Any]]:
+        counts = self.searcher.store.value_counts("topics")
+        return [
+            {"id": t.id, "label": t.label, "description": t.description, "passages": counts.get(t.id, 0)}
+            for t in load_topics()
+        ]
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "documents": self.searcher.registry.store.count_documents(),
+            "passages": self.searcher.store.count_documents(),
+            "store": "server" if self.settings.qdrant_url else "embedded",
+            "drafter": "generative" if self.answerer.generator else "extractive",
+        }
+
+    # --- writing (one at a time) ---------------------------------------------------------
+    def add_file(self, name: str, content: bytes, overrides: Overrides) -> IngestReport:
+        """Keep an uploaded file under the data directory's uploads/ and index it; a file that
+        cannot be indexed is not kept. The same name again is a new version of that document."""
+        folder = self.settings.data_dir / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / name
+        with self._write_lock:
+            path.write_bytes(content)
+            report = self.indexer.ingest([path], overrides)
+            if report.skipped:
+                path.unlink(missing_ok=True)
+        self.searcher.forget_cached_values()
+        return report
+
+    def remove(self, document_id: str) -> int:
+        with self._write_lock:
+            if document_id not in self.searcher.registry.get([document_id]):
+                raise NotFound(f"No document {document_id!r} in the index.")
+            removed = remove_document(self.searcher.store, self.searcher.registry, document_id)
+        self.searcher.forget_cached_values()
+        return removed
+
+
+def _record_json(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.document_id,
+        "title": record.title,
+        "jurisdiction": record.jurisdiction,
+        "layer": load_jurisdictions().layer(record.jurisdiction),
+        "instrument_type": record.instrument_type,
+        "cite_as": record.cite_as,
+        "passages": record.passage_count,
+    }
