@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 KB_SOURCES ?= $(wildcard ../shared/corpus)
 comma := ,
 
-.PHONY: run test lint venv bench clean
+.PHONY: run test lint venv browser bench load clean
 
 venv: $(VENV)/.installed
 
@@ -20,20 +20,25 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps 'unstructured-inference>=1.6.12,<2'
 	touch $@
 
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
 run: venv
 	$(BIN)/kb ingest corpus $(subst $(comma), ,$(KB_SOURCES))
-	@echo
-	@echo 'Search it, for example:'
-	@echo '  $(BIN)/kb search "how long is the recovery and reflection period"'
-	@echo '  $(BIN)/kb search "adjustment of status for trafficking victims" --jurisdiction US --json'
+	$(BIN)/kb serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
-test: venv
+test: venv browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: venv
 	$(BIN)/python -m eval.bench_embed
 	$(BIN)/python -m eval.bench_search
+
+# 32 clients for 60 s against /api/search and /api/ask of a server on loopback (start `make run` first).
+load: venv
+	$(BIN)/locust -f eval/locustfile.py --headless -u 32 -r 32 -t 60s --host http://127.0.0.1:8000 --only-summary
 
 clean:
 	rm -rf data .pytest_cache

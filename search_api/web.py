@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.compare import NOT_FOUND, compare
 from kb.model import INSTRUMENT_TYPES
@@ -26,7 +27,6 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(default_response_class=HTMLResponse)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]{2,}")
-_STOP = {"the", "and", "for", "are", "can", "does", "with", "what", "who", "how", "from", "that", "this", "her", "his"}
 
 
 def mount_static(app: FastAPI) -> None:
@@ -35,7 +35,7 @@ def mount_static(app: FastAPI) -> None:
 
 def highlight(text: str, query: str) -> Markup:
     """The text, escaped, with the query's words marked (<mark>); case-insensitive, whole words."""
-    words = {w.lower() for w in _WORD.findall(parse_query(query).text)} - _STOP if query else set()
+    words = {w.lower() for w in _WORD.findall(parse_query(query).text)} - STOP_WORDS if query else set()
     if not words:
         return escape(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\w*", re.I)

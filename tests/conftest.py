@@ -1,4 +1,5 @@
-"""Shared fixtures: one embedding model export and one real-corpus index per test session."""
+"""Shared fixtures: one embedding model export, one real-corpus index and one served fixture
+library per test session."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ from pathlib import Path
 import pytest
 
 import kb  # noqa: F401  (offline environment)
+from ingest.metadata import Overrides
 from kb.config import Settings
 from kb.embed import PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.retrieve import Searcher
 from kb.store import DocumentRegistry, EdgeDocumentStore
+from search_api.app import create_app
+from search_api.library import Library
+
+from .serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -109,3 +115,33 @@ def write_pdf(path: Path, pages: list[str], title: str = "") -> None:
         pdf.set_font("Helvetica", size=11)
         pdf.multi_cell(0, 6, text)
     pdf.output(str(path))
+
+
+API_KEY = "test-key-123"
+
+
+@pytest.fixture(scope="session")
+def library(tmp_path_factory, model_cache):
+    """A served library over the fixture documents and one hostile text (script and onerror payloads)."""
+    data = tmp_path_factory.mktemp("api-data")
+    docs = tmp_path_factory.mktemp("api-docs")
+    shutil.copytree(FIXTURES / "legal", docs, dirs_exist_ok=True)
+    hostile = tmp_path_factory.mktemp("api-hostile") / "hostile.txt"
+    hostile.write_text(
+        'Hostile test passage. <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 1"> '
+        "A deceived person may ask for shelter.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(data_dir=data, api_keys=[API_KEY])
+    library = Library.open(settings)
+    library.indexer.ingest([docs], Overrides())
+    library.indexer.ingest([hostile], Overrides(jurisdiction="US", instrument_type="guidance", title="<b>Hostile</b>"))
+    library.searcher.forget_cached_values()
+    yield library
+    library.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(library):
+    with serving(create_app(library=library)) as url:
+        yield url

@@ -2,46 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import httpx
 import pytest
 
-from ingest.metadata import Overrides
-from kb.config import Settings
-from search_api.app import create_app
-from search_api.library import Library
-
-from .conftest import FIXTURES
-from .serving import serving
-
-KEY = "test-key-123"
-
-
-@pytest.fixture(scope="module")
-def library(tmp_path_factory, model_cache):
-    data = tmp_path_factory.mktemp("api-data")
-    docs = tmp_path_factory.mktemp("api-docs")
-    shutil.copytree(FIXTURES / "legal", docs, dirs_exist_ok=True)
-    hostile = tmp_path_factory.mktemp("api-hostile") / "hostile.txt"
-    hostile.write_text(
-        'Hostile test passage. <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 1"> '
-        "A deceived person may ask for shelter.\n",
-        encoding="utf-8",
-    )
-    settings = Settings(data_dir=data, api_keys=[KEY])
-    library = Library.open(settings)
-    library.indexer.ingest([docs], Overrides())
-    library.indexer.ingest([hostile], Overrides(jurisdiction="US", instrument_type="guidance", title="<b>Hostile</b>"))
-    library.searcher.forget_cached_values()
-    yield library
-    library.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(library):
-    with serving(create_app(library=library)) as url:
-        yield url
+from .conftest import API_KEY as KEY
 
 
 @pytest.fixture

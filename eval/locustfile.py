@@ -1,0 +1,25 @@
+"""Load on the HTTP API: clients searching and asking, as `make load` runs it (32 clients, 60 s).
+
+    .venv/bin/locust -f eval/locustfile.py --headless -u 32 -r 32 -t 60s --host http://127.0.0.1:8000
+
+Each client alternates /api/search (three in four requests) and /api/ask, with the benchmark
+queries of eval/common.py, without waiting between requests.
+"""
+
+from __future__ import annotations
+
+import random
+
+from locust import HttpUser, task
+
+from eval.common import QUERIES
+
+
+class Lawyer(HttpUser):
+    @task(3)
+    def search(self) -> None:
+        self.client.get("/api/search", params={"q": random.choice(QUERIES), "limit": 10}, name="/api/search")
+
+    @task(1)
+    def ask(self) -> None:
+        self.client.post("/api/ask", json={"question": random.choice(QUERIES)}, name="/api/ask")

@@ -1,0 +1,168 @@
+"""The web UI in a real browser: Debian's Chromium driven by Playwright, headless, against the
+served fixture library. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+# Without the background-networking flags Chromium keeps calling out to a network that is closed here.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (make test installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_from_the_home_page(page):
+    page.goto("/")
+    page.get_by_label("Question, keywords or citation").fill("claim damages from those who deceived them")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/search\?q=claim\+damages"))
+    first = page.locator("ol.cards > li").first
+    assert first.locator("h3").inner_text().startswith("Model Convention, art 3")
+    assert first.locator("mark").count() >= 1  # the query's words are highlighted
+    assert page.locator("aside.facets h3").count() == 3
+    shot(page, "search-results")
+
+
+def test_filter_by_jurisdiction(page):
+    page.goto("/search?q=permanent+stay")
+    page.get_by_label("Jurisdiction").select_option("US")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"jurisdiction=US"))
+    badges = page.locator("ol.cards p.meta .badge").all_inner_texts()
+    assert badges and set(badges) == {"US"}
+
+
+def test_a_result_opens_at_its_provision_in_the_document(page):
+    page.goto("/search?q=waiting+time+before+removal")
+    first = page.locator("ol.cards > li").first
+    citation = first.locator("h3 a").inner_text()
+    first.get_by_role("link", name="Read in the document").click()
+    page.wait_for_url(re.compile(r"/documents/.+#p-"))
+    target = page.locator("section.passage.target")
+    assert target.count() == 1
+    assert target.locator("h2").inner_text().startswith(citation)
+    box, viewport = target.bounding_box(), page.viewport_size
+    assert box is not None and 0 <= box["y"] < viewport["height"]  # scrolled to
+    shot(page, "document-at-provision")
+
+
+def test_copy_a_citation(page):
+    page.goto("/search?q=claim+damages")
+    button = page.locator("ol.cards > li").first.get_by_role("button", name="Copy citation")
+    expected = button.get_attribute("data-citation")
+    button.click()
+    page.wait_for_function("document.querySelector('button.copy').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+
+
+def test_ask_shows_a_cited_answer_whose_markers_open_the_passages(page):
+    page.goto("/ask")
+    page.get_by_label("Question").fill("How long must a deceived person be allowed to wait before removal?")
+    page.get_by_role("button", name="Ask").click()
+    page.wait_for_selector("section.answer")
+    assert page.locator("#answer-title").inner_text() == "Draft answer"
+    marker = page.locator("a.marker").first
+    number = marker.get_attribute("data-cite")
+    assert not page.locator(f"#cite-{number} details").evaluate("d => d.open")
+    marker.click()
+    assert page.locator(f"#cite-{number} details").evaluate("d => d.open")
+    shot(page, "ask-answer")
+
+
+def test_ask_shows_an_abstention_as_such(page):
+    page.goto("/ask?q=" + quote_plus("What permit can a deceived person get in France?"))
+    assert page.locator("#answer-title").inner_text() == "No answer in the corpus"
+    assert "no law of France" in page.locator("p.abstained").inner_text()
+
+
+def test_compare_builds_the_matrix_with_links_into_documents(page):
+    page.goto("/compare")
+    page.get_by_label("United States").check()
+    page.get_by_label("Permanent residence and durable solutions").check()
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_selector("table.matrix")
+    assert page.locator("table.matrix thead th").all_inner_texts() == ["Topic", "US"]
+    shot(page, "compare")
+
+
+def test_hostile_document_and_query_stay_inert(page):
+    payload = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 1"> shelter'
+    page.goto("/search?q=" + quote_plus(payload))
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.get_by_label("Question, keywords or citation").input_value() == payload
+    texts = " ".join(page.locator("ol.cards p.text").all_inner_texts())
+    assert "<script>window.__pwned = 1</script>" in texts  # shown as text, not run
+    assert page.locator("ol.cards img").count() == 0
+    page.goto("/ask?q=" + quote_plus(payload))
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.dialogs == []
+    shot(page, "hostile-inert")
+
+
+def test_search_works_with_javascript_off(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("Question, keywords or citation").fill("claim damages")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.locator("ol.cards > li").count() >= 1
+    context.close()
+
+
+def test_phone_width_has_no_sideways_scrolling(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto("/search?q=claim+damages")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376
+    page.keyboard.press("Tab")  # the first stop is the skip link, for keyboard users
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    shot(page, "phone-search")
+    context.close()
