@@ -142,6 +142,8 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
 
 
 def _default_style(jurisdiction: str, instrument_type: str) -> str:
+    if instrument_type in ("case", "case_study"):
+        return "case"
     if instrument_type == "treaty":
         return "treaty"
     if jurisdiction == "US" and instrument_type == "statute":

@@ -18,6 +18,8 @@ MAX_PART_CHARS = 1000
 def cite(info: DocumentInfo, provision: Provision, pinpoint: str = "") -> str:
     """The citation label; `pinpoint` ("(1)", "(a)(15)(T)") narrows it to a part of the provision."""
     number = provision.number
+    if info.style == "case":  # a digest's sections, named as such: the judgment's own paragraphs are not quoted
+        return f"{info.cite_as}, {'summary' if number == 'preamble' else provision.heading.lower()}"
     if number == "preamble":
         return f"{info.cite_as}, preamble" if info.style == "treaty" else f"{info.cite_as}, introductory text"
     if not number:

@@ -98,11 +98,19 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
     current: Provision | None = None
     pending_group_name = False
     rules_heading = ""  # in rules, the last unnumbered heading names the paragraphs under it
+    titled = False  # in a case digest, the first heading is the case name, the others its sections
     offset = 0
     for block in blocks:
         start, end = offset, offset + len(block.text)
         offset = end + 2  # blocks are joined with a blank line in the normalised text
         text = block.text
+
+        if style == "case" and block.category == "Title":
+            if titled:
+                current = Provision("", text.strip(" -–—:"), [])
+                provisions.append(current)
+            titled = True
+            continue
 
         started = _provision_start(block, style, current)
         if started:
