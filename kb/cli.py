@@ -330,6 +330,131 @@ def serve(
     uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
 
 
+collection_app = typer.Typer(help="Named collections of saved passages (for course packs).", no_args_is_help=True)
+app.add_typer(collection_app, name="collection")
+
+
+def _collections():  # noqa: ANN202
+    from kb.collections import Collections
+
+    return Collections(get_settings().data_dir / "collections.sqlite3")
+
+
+def _collection_call(call):  # noqa: ANN001, ANN202
+    from kb.collections import CollectionError
+
+    store = _collections()
+    try:
+        return call(store)
+    except CollectionError as error:
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        raise typer.Exit(2) from error
+    finally:
+        store.close()
+
+
+@collection_app.command("create")
+def collection_create(name: Annotated[str, typer.Argument(help="The collection's name.")]) -> None:
+    """Create an empty collection."""
+    created = _collection_call(lambda c: c.create(name))
+    out.print(f"created {escape(created.name)!r}")
+
+
+@collection_app.command("list")
+def collection_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Collections with their item counts."""
+    names = _collection_call(lambda c: c.names())
+    if as_json:
+        print(json.dumps(names, ensure_ascii=False, indent=2))
+        return
+    for entry in names:
+        out.print(f"{escape(entry['name'])}  [dim]{entry['count']} items, updated {entry['updated']}[/dim]")
+
+
+@collection_app.command("show")
+def collection_show(name: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """A collection's items in order; those no longer in the index are marked."""
+    from kb import services
+
+    collection = _collection_call(lambda c: c.get(name))
+    searcher = services.searcher(get_settings())
+    try:
+        gone = searcher.missing_passages([item.passage_id for item in collection.items])
+    finally:
+        services.close_searcher(searcher)
+    if as_json:
+        payload = collection.as_json()
+        for item in payload["items"]:
+            item["in_index"] = item["passage_id"] not in gone
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]{escape(collection.name)}[/bold]  [dim]{len(collection.items)} items[/dim]")
+    for item in collection.items:
+        flag = " [yellow](no longer in the index)[/yellow]" if item.passage_id in gone else ""
+        note = f"  [dim]— {escape(item.note)}[/dim]" if item.note else ""
+        out.print(f"{item.position}. [bold]{escape(item.citation)}[/bold] [dim](item {item.id})[/dim]{flag}{note}")
+
+
+@collection_app.command("add")
+def collection_add(
+    name: str,
+    passage_id: Annotated[str | None, typer.Argument(help="A passage id, as search results give it.")] = None,
+    cite: Annotated[str | None, typer.Option("--cite", help='Or a citation: "CETS No 197, art 13(1)".')] = None,
+    note: Annotated[str, typer.Option(help="A note kept with the item.")] = "",
+) -> None:
+    """Save a passage (by id, or the provision a citation names) into a collection."""
+    from kb import services
+
+    if bool(passage_id) == bool(cite):
+        err.print("[red]error:[/red] give a passage id or --cite, one of the two.")
+        raise typer.Exit(2)
+    searcher = services.searcher(get_settings())
+    try:
+        passage = searcher.passage(passage_id) if passage_id else searcher.cited_passage(cite or "")
+    finally:
+        services.close_searcher(searcher)
+    if passage is None:
+        err.print(f"[red]error:[/red] no passage {escape(passage_id or cite or '')!r} in the index.")
+        raise typer.Exit(2)
+    item = _collection_call(lambda c: c.add(name, passage, note))
+    out.print(f"added {escape(item.citation)} to {escape(name)!r} as item {item.id}")
+
+
+@collection_app.command("remove")
+def collection_remove(name: str, item_id: int) -> None:
+    """Remove an item from a collection."""
+    _collection_call(lambda c: c.remove(name, item_id))
+    out.print(f"removed item {item_id} from {escape(name)!r}")
+
+
+@collection_app.command("move")
+def collection_move(name: str, item_id: int, position: int) -> None:
+    """Move an item to a position (1 = first)."""
+    _collection_call(lambda c: c.move(name, item_id, position))
+    out.print(f"item {item_id} is now at position {position}")
+
+
+@collection_app.command("note")
+def collection_note(name: str, item_id: int, note: str) -> None:
+    """Replace an item's note."""
+    _collection_call(lambda c: c.set_note(name, item_id, note))
+    out.print(f"noted item {item_id}")
+
+
+@collection_app.command("rename")
+def collection_rename(name: str, new_name: str) -> None:
+    """Rename a collection."""
+    _collection_call(lambda c: c.rename(name, new_name))
+    out.print(f"renamed {escape(name)!r} to {escape(new_name)!r}")
+
+
+@collection_app.command("delete")
+def collection_delete(name: str) -> None:
+    """Delete a collection and its items."""
+    _collection_call(lambda c: c.delete(name))
+    out.print(f"deleted {escape(name)!r}")
+
+
 @app.command("eval")
 def evaluate(
     gold: Annotated[bool, typer.Option(help="Run the team's gold set (eval/gold_questions.toml).")] = True,

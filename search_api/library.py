@@ -68,14 +68,9 @@ class Library:
         return {**_record_json(record), "url": first.url if first else "", "passages": outline}
 
     def passage(self, passage_id: str) -> dict[str, Any]:
-        found = self.searcher.store.get_documents_by_id([passage_id])
-        live = self.searcher.registry.get([d.meta["document_id"] for d in found])
-        current = [
-            d for d in found if (r := live.get(d.meta["document_id"])) and r.content_hash == d.meta["content_hash"]
-        ]
-        if not current:
+        p = self.searcher.passage(passage_id)
+        if p is None:
             raise NotFound(f"No passage {passage_id!r} in the index.")
-        p = Passage.from_document(current[0])
         layer = load_jurisdictions().layer(p.jurisdiction)
         return {
             "id": p.id,

@@ -164,3 +164,18 @@ def test_compare_errors_exit_with_a_reason(env, ingested):
     result = kb(env, "compare", "--jurisdictions", "US", "--topics", "visas")
     assert result.returncode == 2
     assert "Unknown topic 'visas'" in result.stderr
+
+
+def test_collection_round_trip_from_the_command_line(env, ingested):
+    assert kb(env, "collection", "create", "Waiting time").returncode == 0
+    added = kb(env, "collection", "add", "Waiting time", "--cite", "Model Convention art 2", "--note", "45 days")
+    assert added.returncode == 0, added.stderr
+    again = kb(env, "collection", "add", "Waiting time", "--cite", "Model Convention art 2")
+    assert again.returncode == 2 and "already in 'Waiting time'" in again.stderr
+    shown = json.loads(kb(env, "collection", "show", "Waiting time", "--json").stdout)
+    assert [(i["citation"], i["note"], i["in_index"]) for i in shown["items"]] == [
+        ("Model Convention, art 2", "45 days", True)
+    ]
+    missing = kb(env, "collection", "show", "Nope")
+    assert missing.returncode == 2 and "No collection named 'Nope'" in missing.stderr
+    assert kb(env, "collection", "delete", "Waiting time").returncode == 0

@@ -1,0 +1,244 @@
+"""Collections: named, ordered lists of saved passages with notes, for course packs and research.
+
+Kept in SQLite under the data directory (collections.sqlite3). Each item keeps a copy of what was
+saved (citation, title, text, address), so a collection still says what it held when a passage
+has since been removed from the index or replaced by a new version of its document.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kb.model import Passage
+
+MAX_NAME = 120
+MAX_NOTE = 4000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS collections (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    passage_id TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    citation TEXT NOT NULL,
+    title TEXT NOT NULL,
+    jurisdiction TEXT NOT NULL,
+    instrument_type TEXT NOT NULL,
+    url TEXT NOT NULL,
+    text TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    added TEXT NOT NULL,
+    UNIQUE (collection_id, passage_id)
+);
+"""
+
+
+class CollectionError(ValueError):
+    """A collection operation that cannot be done; the message says why."""
+
+
+@dataclass
+class Item:
+    id: int
+    position: int
+    passage_id: str
+    document_id: str
+    citation: str
+    title: str
+    jurisdiction: str
+    instrument_type: str
+    url: str
+    text: str
+    note: str
+    added: str
+
+
+@dataclass
+class Collection:
+    name: str
+    created: str
+    updated: str
+    items: list[Item] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "count": len(self.items)}
+
+
+class Collections:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- collections ---------------------------------------------------------------------
+    def names(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT c.name, c.created, c.updated, COUNT(i.id) AS count FROM collections c "
+            "LEFT JOIN items i ON i.collection_id = c.id GROUP BY c.id ORDER BY c.name"
+        )
+        return [dict(row) for row in rows]
+
+    def create(self, name: str) -> Collection:
+        name = _valid_name(name)
+        now = _now()
+        try:
+            with self.db:
+                self.db.execute("INSERT INTO collections (name, created, updated) VALUES (?, ?, ?)", (name, now, now))
+        except sqlite3.IntegrityError as error:
+            raise CollectionError(f"A collection named {name!r} already exists.") from error
+        return self.get(name)
+
+    def get(self, name: str) -> Collection:
+        row = self._row(name)
+        items = self.db.execute("SELECT * FROM items WHERE collection_id = ? ORDER BY position", (row["id"],))
+        return Collection(
+            row["name"],
+            row["created"],
+            row["updated"],
+            [Item(**{k: r[k] for k in Item.__dataclass_fields__}) for r in items],
+        )
+
+    def rename(self, name: str, new_name: str) -> Collection:
+        row, new_name = self._row(name), _valid_name(new_name)
+        try:
+            with self.db:
+                self.db.execute(
+                    "UPDATE collections SET name = ?, updated = ? WHERE id = ?", (new_name, _now(), row["id"])
+                )
+        except sqlite3.IntegrityError as error:
+            raise CollectionError(f"A collection named {new_name!r} already exists.") from error
+        return self.get(new_name)
+
+    def delete(self, name: str) -> None:
+        row = self._row(name)
+        with self.db:
+            self.db.execute("DELETE FROM collections WHERE id = ?", (row["id"],))
+
+    # --- items ---------------------------------------------------------------------------
+    def add(self, name: str, passage: Passage, note: str = "") -> Item:
+        row = self._row(name)
+        note = _valid_note(note)
+        position = self.db.execute(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM items WHERE collection_id = ?", (row["id"],)
+        ).fetchone()[0]
+        try:
+            with self.db:
+                cursor = self.db.execute(
+                    "INSERT INTO items (collection_id, position, passage_id, document_id, citation, title,"
+                    " jurisdiction, instrument_type, url, text, note, added)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        row["id"],
+                        position,
+                        passage.id,
+                        passage.document_id,
+                        passage.citation,
+                        passage.title,
+                        passage.jurisdiction,
+                        passage.instrument_type,
+                        passage.url,
+                        passage.text,
+                        note,
+                        _now(),
+                    ),
+                )
+                self._touch(row["id"])
+        except sqlite3.IntegrityError as error:
+            raise CollectionError(f"{passage.citation} is already in {row['name']!r}.") from error
+        return self._item(row, cursor.lastrowid or 0)
+
+    def remove(self, name: str, item_id: int) -> None:
+        row = self._row(name)
+        self._item(row, item_id)
+        with self.db:
+            self.db.execute("DELETE FROM items WHERE id = ?", (item_id,))
+            self._renumber(row["id"])
+            self._touch(row["id"])
+
+    def move(self, name: str, item_id: int, position: int) -> Collection:
+        """Put an item at `position` (1 = first); the others keep their order around it."""
+        row = self._row(name)
+        self._item(row, item_id)
+        ids = [
+            r[0]
+            for r in self.db.execute("SELECT id FROM items WHERE collection_id = ? ORDER BY position", (row["id"],))
+        ]
+        if not 1 <= position <= len(ids):
+            raise CollectionError(f"Position {position} is outside 1..{len(ids)}.")
+        ids.remove(item_id)
+        ids.insert(position - 1, item_id)
+        with self.db:
+            for index, current in enumerate(ids, 1):
+                self.db.execute("UPDATE items SET position = ? WHERE id = ?", (index, current))
+            self._touch(row["id"])
+        return self.get(row["name"])
+
+    def set_note(self, name: str, item_id: int, note: str) -> Item:
+        row = self._row(name)
+        self._item(row, item_id)
+        with self.db:
+            self.db.execute("UPDATE items SET note = ? WHERE id = ?", (_valid_note(note), item_id))
+            self._touch(row["id"])
+        return self._item(row, item_id)
+
+    # --- helpers -------------------------------------------------------------------------
+    def _row(self, name: str) -> sqlite3.Row:
+        row = self.db.execute("SELECT * FROM collections WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            known = ", ".join(repr(c["name"]) for c in self.names()) or "none yet"
+            raise CollectionError(f"No collection named {name!r}; collections: {known}.")
+        return row
+
+    def _item(self, row: sqlite3.Row, item_id: int) -> Item:
+        found = self.db.execute(
+            "SELECT * FROM items WHERE id = ? AND collection_id = ?", (item_id, row["id"])
+        ).fetchone()
+        if found is None:
+            raise CollectionError(f"Collection {row['name']!r} has no item {item_id}.")
+        return Item(**{k: found[k] for k in Item.__dataclass_fields__})
+
+    def _renumber(self, collection_id: int) -> None:
+        ids = [
+            r[0]
+            for r in self.db.execute("SELECT id FROM items WHERE collection_id = ? ORDER BY position", (collection_id,))
+        ]
+        for index, item_id in enumerate(ids, 1):
+            self.db.execute("UPDATE items SET position = ? WHERE id = ?", (index, item_id))
+
+    def _touch(self, collection_id: int) -> None:
+        self.db.execute("UPDATE collections SET updated = ? WHERE id = ?", (_now(), collection_id))
+
+
+def _valid_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise CollectionError("A collection needs a name.")
+    if len(name) > MAX_NAME:
+        raise CollectionError(f"A collection name has at most {MAX_NAME} characters, got {len(name)}.")
+    return name
+
+
+def _valid_note(note: str) -> str:
+    if len(note) > MAX_NOTE:
+        raise CollectionError(f"A note has at most {MAX_NOTE} characters, got {len(note)}.")
+    return note.strip()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
