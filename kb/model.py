@@ -62,6 +62,25 @@ class Passage:
     source: str = ""  # the file it was read from, to prune documents whose file is gone
     topics: list[str] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, Any]:
+        """As the API and the CLI's --json show a passage."""
+        return {
+            "id": self.id,
+            "document_id": self.document_id,
+            "title": self.title,
+            "citation": self.citation,
+            "heading": self.heading,
+            "path": self.provision_path,
+            "jurisdiction": self.jurisdiction,
+            "layer": load_jurisdictions().layer(self.jurisdiction),
+            "instrument_type": self.instrument_type,
+            "language": self.language,
+            "text": self.text,
+            "url": self.url,
+            "page": self.page,
+            "topics": self.topics,
+        }
+
     def to_document(self) -> Document:
         meta = asdict(self)
         del meta["id"], meta["text"]
@@ -84,24 +103,10 @@ class SearchHit:
     context: dict[str, dict[str, str] | None] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        p = self.passage
         return {
-            "id": p.id,
-            "document_id": p.document_id,
-            "title": p.title,
-            "citation": p.citation,
-            "heading": p.heading,
-            "path": p.provision_path,
-            "jurisdiction": p.jurisdiction,
-            "instrument_type": p.instrument_type,
-            "language": p.language,
-            "text": p.text,
-            "url": p.url,
-            "page": p.page,
-            "topics": p.topics,
+            **self.passage.as_json(),
             "score": round(self.score, 6),
             "match": self.match,
-            "layer": load_jurisdictions().layer(p.jurisdiction),
             "more_passages": self.more_passages,
             **({"context": self.context} if self.context is not None else {}),
         }

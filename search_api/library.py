@@ -71,23 +71,7 @@ class Library:
         p = self.searcher.passage(passage_id)
         if p is None:
             raise NotFound(f"No passage {passage_id!r} in the index.")
-        layer = load_jurisdictions().layer(p.jurisdiction)
-        return {
-            "id": p.id,
-            "document_id": p.document_id,
-            "title": p.title,
-            "citation": p.citation,
-            "heading": p.heading,
-            "path": p.provision_path,
-            "jurisdiction": p.jurisdiction,
-            "layer": layer,
-            "instrument_type": p.instrument_type,
-            "language": p.language,
-            "text": p.text,
-            "url": p.url,
-            "page": p.page,
-            "topics": p.topics,
-        }
+        return p.as_json()
 
     def jurisdictions(self) -> list[dict[str, Any]]:
         counts = self.searcher.store.value_counts("jurisdiction")
