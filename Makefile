@@ -25,7 +25,7 @@ browser:
 	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
 
 run: venv
-	$(BIN)/kb ingest corpus $(subst $(comma), ,$(KB_SOURCES))
+	-$(BIN)/kb ingest corpus $(subst $(comma), ,$(KB_SOURCES))  # a skipped file is reported; serving goes on
 	$(BIN)/kb serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 test: venv browser
