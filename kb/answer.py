@@ -109,7 +109,7 @@ class Answerer:
         groups: dict[str | None, list[Supported]] = {}
         vector = self.searcher.query_embedder.dense.encode([question])[0]
         for code in jurisdictions or [None]:
-            filters = SearchFilters(jurisdictions=[code]) if code else None
+            filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=law_types(self.searcher))
             hits = self.searcher.search(question, filters, CANDIDATES).hits
             vectors = self.searcher.passage_vectors([h.passage for h in hits])
             groups[code] = [
@@ -239,6 +239,11 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)].rstrip("i").rstrip("y")
     return word.rstrip("y")
+
+
+def law_types(searcher: Searcher, exclude: tuple[str, ...] = ("case_study",)) -> list[str]:
+    """The indexed instrument types an answer may quote: never the fictional training vignettes."""
+    return sorted(searcher.known_values("instrument_type") - set(exclude))
 
 
 def select(candidates: list[Supported]) -> list[Supported]:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.answer import Citation, citation_of, cosine
+from kb.answer import Citation, citation_of, cosine, law_types
 from kb.jurisdictions import load_jurisdictions
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.topics import load_topics
@@ -97,7 +97,9 @@ def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> 
         for code in codes:
             cell = Cell(code, topic)
             if topic in indexed and code in searcher.known_values("jurisdiction"):
-                filters = SearchFilters(jurisdictions=[code], topics=[topic], only=True)
+                # Provisions only: no case digests or fictional vignettes in a cell.
+                kinds = law_types(searcher, exclude=("case", "case_study"))
+                filters = SearchFilters(jurisdictions=[code], instrument_types=kinds, topics=[topic], only=True)
                 hits = searcher.search(query, filters, CANDIDATES_PER_CELL).hits
                 vectors = searcher.passage_vectors([hit.passage for hit in hits])
                 similar = [h for h in hits if cosine(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY]

@@ -109,3 +109,23 @@ def test_an_empty_or_unknown_collection(searcher, collections):
     assert "The collection 'Empty' is empty." in export.to_markdown(pack)
     with pytest.raises(CollectionError, match="No collection named 'Nope'"):
         export.from_collection(collections, searcher, "Nope")
+
+
+def test_answers_never_quote_fictional_vignettes_and_matrix_cells_hold_only_provisions(searcher):
+    from kb.answer import Answerer
+    from kb.compare import compare
+
+    vignettes = {
+        d.meta["document_id"]
+        for d in searcher.store.filter_documents(
+            {"field": "meta.instrument_type", "operator": "==", "value": "case_study"}
+        )
+    }
+    assert vignettes
+    draft = Answerer(searcher).ask("Can a trafficked worker get a residence permit while helping the prosecutor?")
+    assert draft.citations and not {c.document_id for c in draft.citations} & vignettes
+    matrix = compare(
+        searcher, ["US", "COE", "GB", "DE"], ["permanent_residence", "non_punishment", "temporary_residence"]
+    )
+    cited = {c.document_id for cell in matrix.cells for c in cell.provisions}
+    assert not {d for d in cited if d.startswith(("case-", "vignette-"))}
