@@ -21,6 +21,7 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.countries import states_without_law
+from kb.embed import SparseEncoder
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
 from kb.model import SearchHit
@@ -107,7 +108,7 @@ class Answerer:
     def retrieve(self, question: str, jurisdictions: list[str]) -> dict[str | None, list[Supported]]:
         """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity."""
         groups: dict[str | None, list[Supported]] = {}
-        vector = self.searcher.query_embedder.dense.encode([question])[0]
+        vector = self.searcher.query_embedder.vector(question)
         for code in jurisdictions or [None]:
             filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=law_types(self.searcher))
             hits = self.searcher.search(question, filters, CANDIDATES).hits
@@ -137,7 +138,7 @@ class Answerer:
         if not any(chosen.values()):
             draft = _abstention(question, groups, absent, missing)
         else:
-            draft = _compose(question, chosen, asked=bool(codes))
+            draft = _compose(question, chosen, bool(codes), self.searcher.query_embedder.sparse)
             if self.generator:
                 draft = self._generated(draft, chosen, asked=bool(codes))
         best = max(support.values(), key=lambda s: s["similarity"])
@@ -273,10 +274,8 @@ def quote(text: str, question_terms: set[int], terms_of: Any, language: str = "e
     return [units[i] for i in sorted(picked)]
 
 
-def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool) -> Draft:
-    from kb.embed import SparseEncoder  # the BM25 tokenizer: the same stems as search uses
-
-    sparse = SparseEncoder()
+def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool, sparse: SparseEncoder) -> Draft:
+    """`sparse`: the BM25 tokenizer search uses, so a quote is picked by the same word stems."""
     question_terms = set(sparse.query(question).indices)
 
     def terms_of(text: str) -> set[int]:

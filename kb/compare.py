@@ -93,7 +93,7 @@ def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> 
     cells = []
     for topic in wanted:
         query = f"{taxonomy[topic].label}. {taxonomy[topic].description}"
-        vector = searcher.query_embedder.dense.encode([query])[0]
+        vector = searcher.query_embedder.vector(query)
         for code in codes:
             cell = Cell(code, topic)
             if topic in indexed and code in searcher.known_values("jurisdiction"):

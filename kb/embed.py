@@ -8,6 +8,7 @@ import os
 import shutil
 import warnings
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -190,7 +191,9 @@ class QueryEmbedder:
     def __init__(self, dense: DenseEncoder, sparse: SparseEncoder):
         self.dense = dense
         self.sparse = sparse
+        # A question is embedded once though search, the drafter's support check and compare all need it.
+        self.vector = lru_cache(maxsize=256)(lambda text: self.dense.encode([text])[0])
 
     @component.output_types(embedding=list[float], sparse_embedding=SparseEmbedding)
     def run(self, text: str) -> dict[str, object]:
-        return {"embedding": self.dense.encode([text])[0].tolist(), "sparse_embedding": self.sparse.query(text)}
+        return {"embedding": self.vector(text).tolist(), "sparse_embedding": self.sparse.query(text)}
