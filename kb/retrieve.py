@@ -177,16 +177,17 @@ class Searcher:
 
     def passage(self, passage_id: str) -> Passage | None:
         """A passage of a live document version by id; None when there is none."""
-        found = [d for d in self.store.get_documents_by_id([passage_id])]
-        live = self.registry.get([d.meta["document_id"] for d in found])
-        current = [d for d in found if _is_live(d, live)]
+        current = self._live_by_id([passage_id])
         return Passage.from_document(current[0]) if current else None
 
     def missing_passages(self, passage_ids: list[str]) -> set[str]:
         """Those of these passage ids that are no longer in a live document version."""
+        return set(passage_ids) - {d.id for d in self._live_by_id(passage_ids)}
+
+    def _live_by_id(self, passage_ids: list[str]) -> list[Document]:
         found = self.store.get_documents_by_id(passage_ids)
         live = self.registry.get([d.meta["document_id"] for d in found])
-        return set(passage_ids) - {d.id for d in found if _is_live(d, live)}
+        return [d for d in found if _is_live(d, live)]
 
     def cited_passage(self, citation: str) -> Passage | None:
         """The first passage of the provision a citation names ("CETS No 197, art 13(1)")."""
