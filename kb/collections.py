@@ -7,11 +7,14 @@ has since been removed from the index or replaced by a new version of its docume
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kb.model import Passage
 
@@ -48,6 +51,28 @@ class CollectionError(ValueError):
     """A collection operation that cannot be done; the message says why."""
 
 
+class NoSuchCollection(CollectionError):
+    """No collection, or no item in it, by that name or id."""
+
+
+class AlreadyThere(CollectionError):
+    """The name is taken, or the passage is already in the collection."""
+
+
+T = TypeVar("T")
+
+
+def _locked(method: Callable[..., T]) -> Callable[..., T]:
+    """One operation at a time: the API serves requests from a thread pool over one connection."""
+
+    @functools.wraps(method)
+    def run(self: Collections, *args: Any, **kwargs: Any) -> T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 @dataclass
 class Item:
     id: int
@@ -82,11 +107,13 @@ class Collections:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
 
     def close(self) -> None:
         self.db.close()
 
     # --- collections ---------------------------------------------------------------------
+    @_locked
     def names(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT c.name, c.created, c.updated, COUNT(i.id) AS count FROM collections c "
@@ -94,6 +121,7 @@ class Collections:
         )
         return [dict(row) for row in rows]
 
+    @_locked
     def create(self, name: str) -> Collection:
         name = _valid_name(name)
         now = _now()
@@ -101,9 +129,17 @@ class Collections:
             with self.db:
                 self.db.execute("INSERT INTO collections (name, created, updated) VALUES (?, ?, ?)", (name, now, now))
         except sqlite3.IntegrityError as error:
-            raise CollectionError(f"A collection named {name!r} already exists.") from error
+            raise AlreadyThere(f"A collection named {name!r} already exists.") from error
         return self.get(name)
 
+    @_locked
+    def ensure(self, name: str) -> Collection:
+        """The collection by this name, created when there is none yet."""
+        name = _valid_name(name)
+        found = self.db.execute("SELECT 1 FROM collections WHERE name = ?", (name,)).fetchone()
+        return self.get(name) if found else self.create(name)
+
+    @_locked
     def get(self, name: str) -> Collection:
         row = self._row(name)
         items = self.db.execute("SELECT * FROM items WHERE collection_id = ? ORDER BY position", (row["id"],))
@@ -114,6 +150,7 @@ class Collections:
             [Item(**{k: r[k] for k in Item.__dataclass_fields__}) for r in items],
         )
 
+    @_locked
     def rename(self, name: str, new_name: str) -> Collection:
         row, new_name = self._row(name), _valid_name(new_name)
         try:
@@ -122,15 +159,17 @@ class Collections:
                     "UPDATE collections SET name = ?, updated = ? WHERE id = ?", (new_name, _now(), row["id"])
                 )
         except sqlite3.IntegrityError as error:
-            raise CollectionError(f"A collection named {new_name!r} already exists.") from error
+            raise AlreadyThere(f"A collection named {new_name!r} already exists.") from error
         return self.get(new_name)
 
+    @_locked
     def delete(self, name: str) -> None:
         row = self._row(name)
         with self.db:
             self.db.execute("DELETE FROM collections WHERE id = ?", (row["id"],))
 
     # --- items ---------------------------------------------------------------------------
+    @_locked
     def add(self, name: str, passage: Passage, note: str = "") -> Item:
         row = self._row(name)
         note = _valid_note(note)
@@ -160,9 +199,10 @@ class Collections:
                 )
                 self._touch(row["id"])
         except sqlite3.IntegrityError as error:
-            raise CollectionError(f"{passage.citation} is already in {row['name']!r}.") from error
+            raise AlreadyThere(f"{passage.citation} is already in {row['name']!r}.") from error
         return self._item(row, cursor.lastrowid or 0)
 
+    @_locked
     def remove(self, name: str, item_id: int) -> None:
         row = self._row(name)
         self._item(row, item_id)
@@ -171,6 +211,7 @@ class Collections:
             self._renumber(row["id"])
             self._touch(row["id"])
 
+    @_locked
     def move(self, name: str, item_id: int, position: int) -> Collection:
         """Put an item at `position` (1 = first); the others keep their order around it."""
         row = self._row(name)
@@ -189,6 +230,7 @@ class Collections:
             self._touch(row["id"])
         return self.get(row["name"])
 
+    @_locked
     def set_note(self, name: str, item_id: int, note: str) -> Item:
         row = self._row(name)
         self._item(row, item_id)
@@ -202,7 +244,7 @@ class Collections:
         row = self.db.execute("SELECT * FROM collections WHERE name = ?", (name,)).fetchone()
         if row is None:
             known = ", ".join(repr(c["name"]) for c in self.names()) or "none yet"
-            raise CollectionError(f"No collection named {name!r}; collections: {known}.")
+            raise NoSuchCollection(f"No collection named {name!r}; collections: {known}.")
         return row
 
     def _item(self, row: sqlite3.Row, item_id: int) -> Item:
@@ -210,7 +252,7 @@ class Collections:
             "SELECT * FROM items WHERE id = ? AND collection_id = ?", (item_id, row["id"])
         ).fetchone()
         if found is None:
-            raise CollectionError(f"Collection {row['name']!r} has no item {item_id}.")
+            raise NoSuchCollection(f"Collection {row['name']!r} has no item {item_id}.")
         return Item(**{k: found[k] for k in Item.__dataclass_fields__})
 
     def _renumber(self, collection_id: int) -> None:
@@ -229,6 +271,8 @@ def _valid_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise CollectionError("A collection needs a name.")
+    if "/" in name:
+        raise CollectionError("A collection name cannot contain '/' (it is part of the collection's address).")
     if len(name) > MAX_NAME:
         raise CollectionError(f"A collection name has at most {MAX_NAME} characters, got {len(name)}.")
     return name

@@ -8,6 +8,7 @@ passage removed from the index since it was saved) is said in the pack, which st
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -210,6 +211,12 @@ def _anchor(heading: str) -> str:
 
 # --- DOCX ----------------------------------------------------------------------------------
 def to_docx(pack: Pack, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(docx_bytes(pack))
+    return path
+
+
+def docx_bytes(pack: Pack) -> bytes:
     doc = DocxDocument()
     doc.styles["Normal"].font.size = Pt(11)
     doc.add_heading(pack.title, level=0)
@@ -255,9 +262,9 @@ def to_docx(pack: Pack, path: Path) -> Path:
             name, rest = _case_name(entry) if kind == "Cases" else (entry, "")
             paragraph.add_run(name).italic = kind == "Cases"  # OSCOLA italicises case names
             paragraph.add_run(rest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
 
 
 def _quote_docx(doc: DocxDocument, item: Quoted) -> None:

@@ -1,20 +1,24 @@
-"""The JSON API under /api: search, ask, compare, documents, passages, jurisdictions, topics.
+"""The JSON API under /api: search, ask, compare, documents, passages, jurisdictions, topics,
+collections and course packs.
 
 Responses carry citations exactly as the CLI's `--json` does. Bad input is a 4xx with a reason.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field, model_validator
 
 from ingest.metadata import Overrides
+from kb.collections import MAX_NAME, MAX_NOTE
 from kb.compare import compare
 from kb.model import INSTRUMENT_TYPES
 from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS, SearchFilters
+from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library
 from search_api.security import require_read, require_write
 
@@ -50,6 +54,27 @@ class AskBody(BaseModel):
 class CompareBody(BaseModel):
     jurisdictions: list[str] = Field(min_length=1, max_length=10)
     topics: list[str] = Field(min_length=1, max_length=20)
+
+
+class CollectionBody(BaseModel):
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+
+
+class ItemBody(BaseModel):
+    passage_id: str = Field("", max_length=64, description="A passage id, as search results give it.")
+    citation: str = Field("", max_length=300, description='Or a citation: "CETS No 197, art 13(1)".')
+    note: str = Field("", max_length=MAX_NOTE)
+
+    @model_validator(mode="after")
+    def one_reference(self) -> ItemBody:
+        if bool(self.passage_id) == bool(self.citation):
+            raise ValueError("give passage_id or citation, one of the two")
+        return self
+
+
+class ItemChange(BaseModel):
+    note: str | None = Field(None, max_length=MAX_NOTE)
+    position: int | None = Field(None, ge=1, description="1 puts the item first.")
 
 
 def _search(lib: Library, body: SearchBody) -> dict[str, Any]:
@@ -131,6 +156,84 @@ def jurisdictions(lib: Lib) -> list[dict[str, Any]]:
 def topics(lib: Lib) -> list[dict[str, Any]]:
     """The victim-rights taxonomy with passage counts."""
     return lib.topics()
+
+
+@router.get("/collections", dependencies=[Depends(require_read)])
+def collections(lib: Lib) -> list[dict[str, Any]]:
+    """Every collection with its item count."""
+    return lib.collections.names()
+
+
+@router.post("/collections", status_code=201, dependencies=[Depends(require_read)])
+def create_collection(lib: Lib, body: CollectionBody) -> dict[str, Any]:
+    """Create an empty collection (409 when the name is taken)."""
+    return lib.collection(lib.collections.create(body.name).name)
+
+
+@router.get("/collections/{name}", dependencies=[Depends(require_read)])
+def collection(lib: Lib, name: str) -> dict[str, Any]:
+    """A collection's items in order, each with what was saved and whether it is still indexed."""
+    return lib.collection(name)
+
+
+@router.patch("/collections/{name}", dependencies=[Depends(require_read)])
+def rename_collection(lib: Lib, name: str, body: CollectionBody) -> dict[str, Any]:
+    """Rename a collection."""
+    return lib.collection(lib.collections.rename(name, body.name).name)
+
+
+@router.delete("/collections/{name}", status_code=204, dependencies=[Depends(require_read)])
+def delete_collection(lib: Lib, name: str) -> Response:
+    """Delete a collection and its items."""
+    lib.collections.delete(name)
+    return Response(status_code=204)
+
+
+@router.post("/collections/{name}/items", status_code=201, dependencies=[Depends(require_read)])
+def add_item(lib: Lib, name: str, body: ItemBody) -> dict[str, Any]:
+    """Save a passage, by id or citation, with a note; the collection is created if it is new."""
+    item = lib.save(name, body.passage_id, body.citation, body.note)
+    return {**asdict(item), "in_index": True}
+
+
+@router.patch("/collections/{name}/items/{item_id}", dependencies=[Depends(require_read)])
+def change_item(lib: Lib, name: str, item_id: int, body: ItemChange) -> dict[str, Any]:
+    """Change an item's note and/or move it to another position."""
+    if body.note is not None:
+        lib.collections.set_note(name, item_id, body.note)
+    if body.position is not None:
+        lib.collections.move(name, item_id, body.position)
+    return lib.collection(name)
+
+
+@router.delete("/collections/{name}/items/{item_id}", status_code=204, dependencies=[Depends(require_read)])
+def remove_item(lib: Lib, name: str, item_id: int) -> Response:
+    """Remove an item from a collection."""
+    lib.collections.remove(name, item_id)
+    return Response(status_code=204)
+
+
+@router.get("/collections/{name}/export", dependencies=[Depends(require_read)], response_class=Response)
+def export_collection(
+    lib: Lib,
+    name: str,
+    format: PackFormat = "md",
+    title: Annotated[str, Query(max_length=200)] = "",  # noqa: A002
+) -> Response:
+    """The collection as a course pack: Markdown or DOCX, as `kb export --collection`."""
+    return pack_download(lib.collection_pack(name, title), format)
+
+
+@router.get("/export", dependencies=[Depends(require_read)], response_class=Response)
+def export_topics(
+    lib: Lib,
+    topic: Annotated[list[str], Query(min_length=1, max_length=20)],
+    jurisdiction: Annotated[list[str], Query(min_length=1, max_length=10)],
+    format: PackFormat = "md",  # noqa: A002
+    title: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """A course pack on topics for jurisdictions (from the compare matrix), as `kb export --topic`."""
+    return pack_download(lib.topic_pack(topic, jurisdiction, title), format)
 
 
 @router.get("/health")

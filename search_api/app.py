@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from haystack.errors import FilterError
 
+from kb.collections import AlreadyThere, CollectionError, NoSuchCollection
 from kb.config import Settings, get_settings
 from kb.retrieve import SearchError
 from kb.store import StoreError
@@ -41,7 +42,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         lifespan=lifespan,
     )
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PATCH", "DELETE"]
+        )
 
     def reason(status: int):  # noqa: ANN202
         async def handler(request: Request, error: Exception) -> JSONResponse:
@@ -52,6 +55,9 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     app.add_exception_handler(SearchError, reason(400))
     app.add_exception_handler(FilterError, reason(400))
     app.add_exception_handler(NotFound, reason(404))
+    app.add_exception_handler(CollectionError, reason(400))
+    app.add_exception_handler(NoSuchCollection, reason(404))
+    app.add_exception_handler(AlreadyThere, reason(409))
     app.add_exception_handler(StoreError, reason(503))
     app.include_router(api.router)
     app.include_router(web.router)

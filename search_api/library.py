@@ -1,5 +1,5 @@
-"""What the API and web UI serve from: one store, its registry, the searcher, the drafter and the
-indexer, opened once per process (the embedded store locks its directory)."""
+"""What the API and web UI serve from: one store, its registry, the searcher, the drafter, the
+indexer and the collections, opened once per process (the embedded store locks its directory)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer, IngestReport, live_passages, remove_document
-from kb import services
+from kb import export, services
 from kb.answer import Answerer
+from kb.collections import Collections, Item
 from kb.config import Settings
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage
@@ -28,15 +29,18 @@ class Library:
     searcher: Searcher
     answerer: Answerer
     indexer: Indexer
+    collections: Collections
     _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
         searcher = services.searcher(settings)
         indexer = Indexer(searcher.store, searcher.registry, services.passage_embedder(settings))
-        return cls(settings, searcher, services.answerer(settings, searcher), indexer)
+        collections = Collections(settings.data_dir / "collections.sqlite3")
+        return cls(settings, searcher, services.answerer(settings, searcher), indexer, collections)
 
     def close(self) -> None:
+        self.collections.close()
         services.close_searcher(self.searcher)
 
     # --- reading -------------------------------------------------------------------------
@@ -94,6 +98,29 @@ class Library:
             {"id": t.id, "label": t.label, "description": t.description, "passages": counts.get(t.id, 0)}
             for t in load_topics()
         ]
+
+    def collection(self, name: str) -> dict[str, Any]:
+        """A collection with its items in order, each saying whether its passage is still indexed."""
+        collection = self.collections.get(name)
+        gone = self.searcher.missing_passages([item.passage_id for item in collection.items])
+        payload = collection.as_json()
+        for item in payload["items"]:
+            item["in_index"] = item["passage_id"] not in gone
+        return payload
+
+    def save(self, name: str, passage_id: str = "", citation: str = "", note: str = "") -> Item:
+        """Save a passage (by id, or the provision a citation names) into a collection, creating the
+        collection when it does not exist yet."""
+        passage = self.searcher.passage(passage_id) if passage_id else self.searcher.cited_passage(citation)
+        if passage is None:
+            raise NotFound(f"No passage {passage_id or citation!r} in the index.")
+        return self.collections.add(self.collections.ensure(name).name, passage, note)
+
+    def collection_pack(self, name: str, title: str = "") -> export.Pack:
+        return export.from_collection(self.collections, self.searcher, name, title)
+
+    def topic_pack(self, topics: list[str], jurisdictions: list[str], title: str = "") -> export.Pack:
+        return export.from_topics(self.searcher, topics, jurisdictions, title)
 
     def health(self) -> dict[str, Any]:
         return {

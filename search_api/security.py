@@ -1,4 +1,5 @@
-"""API keys: writes always need one; reads need one only when KB_API_READS_NEED_KEY is set.
+"""API keys: writes to the corpus always need one; reads need one only when KB_API_READS_NEED_KEY
+is set. Collections are the server's shared workspace, so whoever may read may edit them.
 
 Keys come from KB_API_KEYS (comma-separated) and are sent as `X-API-Key: <key>` or
 `Authorization: Bearer <key>`. With no key configured, writes are refused: an open write API

@@ -1,26 +1,31 @@
 """The web UI: server-rendered pages (Jinja2, autoescaped) that work without JavaScript.
 
 Search results at /search?q=... are a plain GET form, so they can be bookmarked and shared.
+Collections are edited with plain POST forms, each answered by a redirect (post/redirect/get).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode, urlsplit
 
-from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from kb.collections import MAX_NAME, MAX_NOTE, AlreadyThere, CollectionError, NoSuchCollection
 from kb.compare import NOT_FOUND, compare
 from kb.model import INSTRUMENT_TYPES
 from kb.query_syntax import parse_query
 from kb.retrieve import MAX_QUERY_CHARS, SearchError, SearchFilters
 from kb.topics import load_topics
+from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library, NotFound
 
 HERE = Path(__file__).resolve().parent
@@ -60,6 +65,8 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     context.setdefault("jurisdictions", library.jurisdictions())
     context.setdefault("names", {j["code"]: j["name"] for j in context["jurisdictions"]})
     context.setdefault("instrument_types", INSTRUMENT_TYPES)
+    context.setdefault("collections", library.collections.names())
+    context.setdefault("here", request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -134,3 +141,146 @@ def compare_page(
         except SearchError as error:
             return _page(request, "compare.html", 400, **{**context, "error": str(error)})
     return _page(request, "compare.html", **context)
+
+
+# --- collections -------------------------------------------------------------------------------
+def same_origin(request: Request) -> None:
+    """Refuse a form posted from another site (a cross-site request would edit the collections)."""
+    origin = request.headers.get("origin")
+    if request.headers.get("sec-fetch-site") == "cross-site" or (
+        origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host")
+    ):
+        raise HTTPException(403, "Forms may only be posted from this site.")
+
+
+def _local(path: str) -> str:
+    """A path on this site to go back to; anything else (another host) becomes the home page."""
+    return path if path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
+
+
+def _collection_url(name: str, **query: str) -> str:
+    return f"/collections/{quote(name, safe='')}" + (f"?{urlencode(query)}" if query else "")
+
+
+def _collection_error(request: Request, error: CollectionError) -> HTMLResponse:
+    status = 404 if isinstance(error, NoSuchCollection) else 409 if isinstance(error, AlreadyThere) else 400
+    heading = "Not found" if status == 404 else "Not done"
+    return _page(request, "error.html", status, message=str(error), heading=heading)
+
+
+def _then(request: Request, change: Callable[[], Any], target: Callable[[Any], str]) -> Response:
+    """Make a change, then go to `target` (303, so a reload does not post again); errors are shown."""
+    try:
+        result = change()
+    except CollectionError as error:
+        return _collection_error(request, error)
+    return RedirectResponse(target(result), status_code=303)
+
+
+@router.get("/collections")
+def collections_page(request: Request) -> HTMLResponse:
+    return _page(request, "collections.html", error=None)
+
+
+@router.post("/collections", dependencies=[Depends(same_origin)])
+def create_collection(request: Request, name: Annotated[str, Form(max_length=MAX_NAME)]) -> Response:
+    return _then(request, lambda: _library(request).collections.create(name), lambda c: _collection_url(c.name))
+
+
+@router.post("/collections/save", dependencies=[Depends(same_origin)])
+def save(
+    request: Request,
+    passage_id: Annotated[str, Form(max_length=64)],
+    collection: Annotated[str, Form(max_length=MAX_NAME)],
+    note: Annotated[str, Form(max_length=MAX_NOTE)] = "",
+    next: Annotated[str, Form(max_length=4000)] = "/",  # noqa: A002
+) -> Response:
+    """Save a passage. The page's script posts this and reads JSON; without it, the browser goes to
+    the collection, which links back to the results."""
+    wants_json = "application/json" in request.headers.get("accept", "")
+    try:
+        item = _library(request).save(collection, passage_id=passage_id, note=note)
+    except (CollectionError, NotFound) as error:
+        if wants_json:
+            status = 404 if isinstance(error, NotFound | NoSuchCollection) else 409
+            return JSONResponse({"detail": str(error)}, status_code=status)
+        if isinstance(error, NotFound):
+            return _page(request, "error.html", 404, message=str(error))
+        return _collection_error(request, error)
+    name = _library(request).collections.ensure(collection).name
+    if wants_json:
+        return JSONResponse({"saved": item.citation, "collection": name, "item": item.id}, status_code=201)
+    return RedirectResponse(_collection_url(name, saved=item.citation, back=_local(next)), status_code=303)
+
+
+@router.get("/collections/{name}")
+def collection_page(
+    request: Request,
+    name: str,
+    saved: Annotated[str, Query(max_length=300)] = "",
+    back: Annotated[str, Query(max_length=4000)] = "",
+) -> HTMLResponse:
+    try:
+        collection = _library(request).collection(name)
+    except CollectionError as error:
+        return _collection_error(request, error)
+    back = _local(back) if back else ""
+    return _page(request, "collection.html", collection=collection, saved=saved, back=back, error=None)
+
+
+@router.post("/collections/{name}/rename", dependencies=[Depends(same_origin)])
+def rename_collection(request: Request, name: str, new_name: Annotated[str, Form(alias="name")]) -> Response:
+    return _then(
+        request, lambda: _library(request).collections.rename(name, new_name), lambda c: _collection_url(c.name)
+    )
+
+
+@router.post("/collections/{name}/delete", dependencies=[Depends(same_origin)])
+def delete_collection(request: Request, name: str) -> Response:
+    return _then(request, lambda: _library(request).collections.delete(name), lambda _: "/collections")
+
+
+@router.post("/collections/{name}/items/{item_id}/note", dependencies=[Depends(same_origin)])
+def note_item(
+    request: Request, name: str, item_id: int, note: Annotated[str, Form(max_length=MAX_NOTE)] = ""
+) -> Response:
+    return _then(
+        request,
+        lambda: _library(request).collections.set_note(name, item_id, note),
+        lambda item: _collection_url(name) + f"#item-{item.id}",
+    )
+
+
+@router.post("/collections/{name}/items/{item_id}/move", dependencies=[Depends(same_origin)])
+def move_item(request: Request, name: str, item_id: int, position: Annotated[int, Form()]) -> Response:
+    return _then(
+        request,
+        lambda: _library(request).collections.move(name, item_id, position),
+        lambda _: _collection_url(name) + f"#item-{item_id}",
+    )
+
+
+@router.post("/collections/{name}/items/{item_id}/remove", dependencies=[Depends(same_origin)])
+def remove_item(request: Request, name: str, item_id: int) -> Response:
+    return _then(request, lambda: _library(request).collections.remove(name, item_id), lambda _: _collection_url(name))
+
+
+@router.get("/collections/{name}/export", response_model=None)
+def export_collection(request: Request, name: str, format: PackFormat = "docx") -> Response:  # noqa: A002
+    try:
+        return pack_download(_library(request).collection_pack(name), format)
+    except CollectionError as error:
+        return _collection_error(request, error)
+
+
+@router.get("/export", response_model=None)
+def export_topics(
+    request: Request,
+    topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
+    jurisdiction: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
+    format: PackFormat = "docx",  # noqa: A002
+) -> Response:
+    try:
+        return pack_download(_library(request).topic_pack(topic, jurisdiction), format)
+    except SearchError as error:
+        return _page(request, "error.html", 400, message=str(error), heading="Not done")

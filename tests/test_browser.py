@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import ROOT
 
@@ -47,7 +49,11 @@ def page(browser, base_url):
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.accept_dialogs = False  # confirmations are declined unless a test says otherwise
+    page.on(
+        "dialog",
+        lambda dialog: (dialogs.append(dialog.message), dialog.accept() if page.accept_dialogs else dialog.dismiss()),
+    )
     page.dialogs = dialogs
     yield page
     context.close()
@@ -109,9 +115,9 @@ def test_ask_shows_a_cited_answer_whose_markers_open_the_passages(page):
     assert page.locator("#answer-title").inner_text() == "Draft answer"
     marker = page.locator("a.marker").first
     number = marker.get_attribute("data-cite")
-    assert not page.locator(f"#cite-{number} details").evaluate("d => d.open")
+    assert not page.locator(f"#cite-{number} details.cited").evaluate("d => d.open")
     marker.click()
-    assert page.locator(f"#cite-{number} details").evaluate("d => d.open")
+    assert page.locator(f"#cite-{number} details.cited").evaluate("d => d.open")
     shot(page, "ask-answer")
 
 
@@ -166,3 +172,89 @@ def test_phone_width_has_no_sideways_scrolling(browser, base_url):
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     shot(page, "phone-search")
     context.close()
+
+
+def save_into(container, collection: str, note: str = "") -> None:
+    if not container.locator("details.save").evaluate("d => d.open"):
+        container.locator("details.save summary").click()
+    container.locator("input[name=collection]").fill(collection)
+    container.locator("input[name=note]").fill(note)
+    container.locator("form.save button").click()
+
+
+def test_save_results_and_citations_then_arrange_and_export_the_collection(page, tmp_path):
+    from docx import Document
+
+    name = f"Browser pack {uuid.uuid4().hex[:6]}"
+    page.goto("/search?q=claim+damages+from+those+who+deceived+them")
+    card = page.locator("ol.cards > li").first
+    saved_first = card.locator("h3 a").inner_text()
+    save_into(card, name, "read first")
+    expect(card.locator(".saved")).to_have_text(f"Saved in {name}")
+
+    page.goto("/ask?q=" + quote_plus("How long must a deceived person be allowed to wait before removal?"))
+    citation = page.locator("ol.citations > li").first
+    saved_second = citation.locator("summary").first.inner_text().split(" · ")[0]
+    save_into(citation, name)
+    expect(citation.locator(".saved")).to_have_text(f"Saved in {name}")
+    save_into(citation, name)  # the same passage again is refused with the reason
+    expect(citation.locator(".saved")).to_contain_text("is already in")
+
+    page.goto("/collections")
+    page.get_by_role("link", name=name).click()
+    assert page.locator("ol.cards h2").all_inner_texts() == [saved_first, saved_second]
+    assert page.locator("#note-" + page.locator("ol.cards > li").first.get_attribute("id")[5:]).input_value() == (
+        "read first"
+    )
+    page.get_by_role("button", name=f"Move {saved_second} up").click()
+    expect(page.locator("ol.cards h2").first).to_have_text(saved_second)
+    note = page.locator("ol.cards > li").first.locator("input[name=note]")
+    note.fill("the waiting period")
+    page.locator("ol.cards > li").first.get_by_role("button", name="Save note").click()
+    expect(page.locator("ol.cards > li").first.locator("input[name=note]")).to_have_value("the waiting period")
+    shot(page, "collection")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download DOCX").click()
+    path = tmp_path / "pack.docx"
+    download.value.save_as(path)
+    document = Document(str(path))
+    assert document.paragraphs[0].text == name and document.paragraphs[0].style.name == "Title"
+    cited = [p.text for p in document.paragraphs if p.text.startswith("— ")]
+    assert [c[2:].split(",")[0] for c in cited] == [saved_second.split(",")[0], saved_first.split(",")[0]]
+
+    page.get_by_role("button", name=f"Remove {saved_first}").click()
+    expect(page.locator("ol.cards > li")).to_have_count(1)
+    page.get_by_role("button", name="Delete this collection").click()  # declined: nothing happens
+    assert page.dialogs[-1].startswith(f"Delete the collection {name}")
+    expect(page.locator("ol.cards > li")).to_have_count(1)
+    page.accept_dialogs = True
+    page.get_by_role("button", name="Delete this collection").click()
+    page.wait_for_url(re.compile(r"/collections$"))
+    expect(page.get_by_role("link", name=name)).to_have_count(0)
+
+
+def test_saving_works_with_javascript_off(browser, base_url):
+    name = f"No script {uuid.uuid4().hex[:6]}"
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/search?q=permanent+stay")
+    card = page.locator("ol.cards > li").first
+    citation = card.locator("h3 a").inner_text()
+    save_into(card, name)
+    page.wait_for_url(re.compile(r"/collections/No(%20|\+)script"))
+    expect(page.locator("p.notice")).to_have_text(f"Saved {citation}.")
+    page.get_by_role("link", name="Back to your results").click()
+    page.wait_for_url(re.compile(r"/search\?q=permanent\+stay$"))
+    context.close()
+
+
+def test_the_compare_page_downloads_its_course_pack(page):
+    page.goto("/compare?jurisdiction=US&topic=confidentiality_privacy")
+    page.get_by_label("Course pack of this matrix").select_option("md")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    assert download.value.suggested_filename == "confidentiality-and-privacy.md"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("# Confidentiality and privacy")
+    assert any(line.startswith("— ") and "§ 402" in line for line in text.splitlines())
