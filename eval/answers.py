@@ -1,13 +1,16 @@
 """Draft-answer evaluation: answer recall, citation precision, jurisdiction correctness, abstention.
 
 On the team's gold set (eval/gold_questions.toml, each asked with its jurisdiction when it has
-one) and the out-of-scope questions (eval/out_of_scope.toml):
+one), the out-of-scope questions (eval/out_of_scope.toml, split into "tune" and "check") and a
+held-out "fresh" set written apart from the abstention rules (eval/out_of_scope_fresh.toml, and
+eval/in_scope_fresh.toml: questions the corpus answers, each with the provision that does):
 - answer recall: the share of gold answers that cite a gold provision;
 - citation precision: the share of answer sentences whose quote is in the passage it cites;
 - jurisdiction correctness: the share of answers to a jurisdiction's question that cite only
   documents within that jurisdiction's scope;
 - abstention: the share of out-of-scope questions abstained on (per split and kind), and of gold
-  questions abstained on (false abstentions);
+  and fresh in-scope questions abstained on (false abstentions);
+- fresh recall: the share of fresh in-scope answers citing the provision recorded for them;
 - `kb ask` latency p50/p95 over the gold questions after one warm-up.
 `--calibrate` searches the support thresholds of kb/answer.py on the gold set and the "tune"
 out-of-scope questions (the "check" ones are held out) and prints the best settings.
@@ -35,12 +38,15 @@ import kb  # noqa: F401  (offline model settings)
 from eval.datasets import GoldQuestion, load_gold
 from kb import answer, services
 from kb.answer import Answerer, Draft, question_words, stem
+from kb.citations import split_label
 from kb.config import get_settings
 from kb.generate import support
 from kb.model import cites_within
 from kb.statements import normalise
 
-OUT_OF_SCOPE = Path(__file__).resolve().parent / "out_of_scope.toml"
+HERE = Path(__file__).resolve().parent
+OUT_OF_SCOPE = (HERE / "out_of_scope.toml", HERE / "out_of_scope_fresh.toml")
+IN_SCOPE_FRESH = HERE / "in_scope_fresh.toml"
 _SENTENCE = re.compile(r'^(?P<citation>.+?): "(?P<quote>.*)" \[(?P<markers>[\d, ]+)\]$')
 
 
@@ -52,9 +58,33 @@ class OutOfScope:
     split: str
 
 
-def load_out_of_scope(path: Path = OUT_OF_SCOPE) -> list[OutOfScope]:
-    entries = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+@dataclass
+class InScope:
+    id: str
+    question: str
+    document_id: str
+    provision: str  # as the document numbers it: "art 7", "§ 1255(l)", "para VTS 3.1"
+
+    def cited_by(self, draft: Draft) -> bool:
+        """Cited: the provision itself, a part of it, or the provision it is part of (an answer citing
+        "art 3" quotes art 3(b) as well)."""
+        wanted = re.sub(r"^(?:art|§|s|para|section|rule)\s+", "", self.provision)
+        designators = [
+            label[1]
+            for c in draft.citations
+            if c.document_id == self.document_id and (label := split_label(c.citation))
+        ]
+        return any(d == wanted or wanted.startswith(d + "(") or d.startswith(wanted + "(") for d in designators)
+
+
+def load_out_of_scope(paths: tuple[Path, ...] = OUT_OF_SCOPE) -> list[OutOfScope]:
+    entries = [e for path in paths for e in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
     return [OutOfScope(e["id"], e["question"], e["kind"], e["split"]) for e in entries]
+
+
+def load_in_scope(path: Path = IN_SCOPE_FRESH) -> list[InScope]:
+    entries = tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+    return [InScope(e["id"], e["question"], e["document_id"], e["provision"]) for e in entries]
 
 
 def sentence_supported(sentence: str, draft: Draft) -> bool:
@@ -75,7 +105,9 @@ def cites_gold(draft: Draft, question: GoldQuestion) -> bool:
     )
 
 
-def evaluate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[OutOfScope]) -> dict:
+def evaluate(
+    answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[OutOfScope], fresh: list[InScope]
+) -> dict:
     answerer.ask(gold[0].question)  # warm-up: model sessions, caches
     drafts = {q.id: answerer.ask(q.question, [q.jurisdiction] if q.jurisdiction else None) for q in gold}
     answered = [q for q in gold if not drafts[q.id].abstained]
@@ -86,6 +118,7 @@ def evaluate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[Ou
         q.id for q in scoped if any(c.document_id not in in_scope[q.jurisdiction] for c in drafts[q.id].citations)
     ]
     oos = {o.id: answerer.ask(o.question) for o in out_of_scope}
+    fresh_drafts = {q.id: answerer.ask(q.question) for q in fresh}
     latency = sorted(d.took_ms for d in drafts.values())
 
     def abstained(items: list[OutOfScope]) -> float:
@@ -102,11 +135,20 @@ def evaluate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[Ou
         "falsely_abstained": [q.id for q in gold if drafts[q.id].abstained],
         "out_of_scope_questions": len(out_of_scope),
         "abstention_accuracy": abstained(out_of_scope),
-        "abstention_by_split": {s: abstained([o for o in out_of_scope if o.split == s]) for s in ("tune", "check")},
+        "abstention_by_split": {
+            s: abstained([o for o in out_of_scope if o.split == s]) for s in ("tune", "check", "fresh")
+        },
         "abstention_by_kind": {
             k: abstained([o for o in out_of_scope if o.kind == k]) for k in sorted({o.kind for o in out_of_scope})
         },
         "answered_out_of_scope": [o.id for o in out_of_scope if not oos[o.id].abstained],
+        "fresh_in_scope_questions": len(fresh),
+        "fresh_recall": round(sum(q.cited_by(fresh_drafts[q.id]) for q in fresh) / max(len(fresh), 1), 3),
+        "fresh_false_abstentions": round(sum(d.abstained for d in fresh_drafts.values()) / max(len(fresh), 1), 3),
+        "fresh_abstained": [q.id for q in fresh if fresh_drafts[q.id].abstained],
+        "fresh_missed": [
+            q.id for q in fresh if not fresh_drafts[q.id].abstained and not q.cited_by(fresh_drafts[q.id])
+        ],
         "ask_p50_ms": round(statistics.median(latency), 1),
         "ask_p95_ms": round(latency[min(len(latency) - 1, round(0.95 * (len(latency) - 1)))], 1),
         "support": {
@@ -201,7 +243,7 @@ def main() -> None:
         if args.calibrate_support:
             calibrate_support(answerer, gold, console)
             return
-        results = evaluate(answerer, gold, out_of_scope)
+        results = evaluate(answerer, gold, out_of_scope, load_in_scope())
     finally:
         services.close_searcher(searcher)
     table = Table("metric", "value", title="Draft answers (extractive drafter)")

@@ -25,6 +25,7 @@ from ingest.topics import tag_passages
 from kb.embed import PassageEmbedder
 from kb.store.base import PassageStore
 from kb.store.registry import DocumentRecord, DocumentRegistry
+from kb.topics import taxonomy_digest
 
 # Document formats found in folders that this version does not read yet (reported, not failed).
 UNREAD_DOCUMENT_SUFFIXES = {".doc", ".odt", ".rtf", ".epub"}
@@ -152,7 +153,7 @@ class Indexer:
             on_progress(progress(0, 0))
         # Everything a document's passages depend on is hashed before the (slow) parse.
         data = read_source(path)
-        digest = source_fingerprint(path, data, overrides, PIPELINE_VERSION)
+        digest = source_fingerprint(path, data, overrides, f"{PIPELINE_VERSION}:{taxonomy_digest()}")
         known_id = manifest_id(path)
         if known_id and self._is_current(known_id, digest):
             self._claim(known_id, path, seen)

@@ -3,6 +3,8 @@ state's own law on the topic, best first, or a plain statement that the corpus h
 
 A cell searches with the topic's label and description as the query, filtered to the
 jurisdiction's own law (`--only`) and to passages tagged with the topic (corpus/topics.toml).
+Provisions whose heading or title line uses one of the topic's key terms come first; the others
+must use a key term or be similar to the topic's description.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ PROVISIONS_PER_CELL = 2
 # when it is also this similar (cosine) to the topic's description. Set by reading the DE/GB/US/CA
 # matrix over all topics: below it, tagged provisions were mostly off-topic.
 MIN_CELL_SIMILARITY = 0.30
-CANDIDATES_PER_CELL = 5
+CANDIDATES_PER_CELL = 8
 NOT_FOUND = "no provision found in the corpus"
 
 
@@ -102,10 +104,25 @@ def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> 
                 filters = SearchFilters(jurisdictions=[code], instrument_types=kinds, topics=[topic], only=True)
                 hits = searcher.search(query, filters, CANDIDATES_PER_CELL).hits
                 vectors = searcher.passage_vectors([hit.passage for hit in hits])
-                similar = [h for h in hits if cosine(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY]
-                cell.provisions = [citation_of(hit) for hit in similar[:PROVISIONS_PER_CELL]]
+                about = taxonomy[topic].has_key_term
+                # First the provisions whose heading or title line names the topic ("Recovery and
+                # reflection period"), then, in search order, those that use a key term or are similar.
+                titled = [h for h in hits if about(h.passage.heading, _title_line(h.passage.text))]
+                rest = [
+                    h
+                    for h in hits
+                    if h not in titled
+                    and (about("", h.passage.text) or cosine(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY)
+                ]
+                cell.provisions = [citation_of(hit) for hit in (titled + rest)[:PROVISIONS_PER_CELL]]
             cells.append(cell)
     return Matrix(codes, wanted, cells, (time.perf_counter() - started) * 1000)
+
+
+def _title_line(text: str) -> str:
+    """A provision's own title ("(3) Authority to permit continued presence"): its first line, if short."""
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= 100 else ""
 
 
 def _md_escape(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from eval.answers import sentence_supported
-from kb.answer import Citation, Draft, Supported, quote, select, stem
+from kb.answer import MIN_SIMILARITY, Citation, Draft, Supported, quote, select, stem
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
 from kb.model import Passage, SearchHit
@@ -67,7 +67,8 @@ def _hit(citation: str, match: str = "search") -> SearchHit:
 def test_selection_keeps_what_is_close_to_the_best_and_abstains_below_the_floor():
     chosen = select([Supported(_hit("a"), 0.70), Supported(_hit("b"), 0.62), Supported(_hit("c"), 0.41)])
     assert [c.hit.passage.citation for c in chosen] == ["a", "b"]
-    assert select([Supported(_hit("a"), 0.30), Supported(_hit("b"), 0.25)]) == []
+    below = MIN_SIMILARITY - 0.01
+    assert select([Supported(_hit("a"), below), Supported(_hit("b"), below - 0.05)]) == []
     cited = select([Supported(_hit("art 7", "citation"), 0.20)])  # the user cited it: always quoted
     assert [c.hit.passage.citation for c in cited] == ["art 7"]
 

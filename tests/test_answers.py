@@ -45,7 +45,10 @@ def test_two_jurisdictions_get_one_answer_each_within_their_scope(answerer, corp
         ("What residence permit can a trafficking victim get in France?", "no law of France"),
         ("What does section 45 of the Modern Slavery Act 2015 say about the defence?", "Modern Slavery Act"),
         ("What is the sentence under section 232a of the Criminal Code?", "Criminal Code 232a"),
-        ("Can my landlord raise the rent in the middle of a fixed-term lease?", "no provision"),
+        ("Can my landlord raise the rent in the middle of a fixed-term lease?", "outside what the corpus covers"),
+        ("How many victims were identified in the UK in 2022?", "no statistics"),
+        ("How much compensation does a trafficking victim receive in Germany?", "amount of money"),
+        ("What phone number should a trafficking victim call for help?", "telephone number"),
     ],
 )
 def test_it_abstains_and_says_why_listing_the_nearest_passages(answerer, question, reason):
@@ -78,3 +81,11 @@ def test_the_compare_matrix_keeps_each_cell_to_its_state_and_topic(corpus_search
 def test_compare_refuses_unknown_topics(corpus_searcher):
     with pytest.raises(SearchError, match="Unknown topic 'visas'"):
         compare(corpus_searcher, ["DE"], ["visas"])
+
+
+def test_a_cell_puts_first_the_provision_titled_with_the_topic(corpus_searcher):
+    matrix = compare(corpus_searcher, ["UN", "US"], ["temporary_residence", "reflection_period"])
+    cited = {(c.jurisdiction, c.topic): [p.citation for p in c.provisions] for c in matrix.cells}
+    assert "Palermo Protocol, art 7" in cited[("UN", "temporary_residence")]  # "remain in its territory"
+    assert cited[("US", "reflection_period")][0] == "22 U.S.C. § 7105(c)(3)"  # continued presence
+    assert cited[("UN", "reflection_period")] == []

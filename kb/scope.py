@@ -1,0 +1,74 @@
+"""Whether a question is one the corpus can answer at all, before any similarity is weighed.
+
+- Its subject: the corpus is the law on trafficking, exploitation, migration status and victims'
+  rights. A question that uses none of that vocabulary (corpus/domain.toml), names no instrument
+  the corpus holds and cites no provision is about another field of law.
+- What it asks for: legal texts state no statistics, averages or processing times, so a question
+  asking for such a figure is not answered from them; a question asking for an amount of money or
+  a telephone number is answered only when a quoted statement gives one.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from kb import citations
+
+DOMAIN_FILE = Path(__file__).resolve().parent.parent / "corpus" / "domain.toml"
+
+OUTSIDE_FIELD = (
+    "The question is outside what the corpus covers: the law on trafficking, exploitation, migration "
+    "status and the rights of victims."
+)
+FIGURES = (
+    "The corpus holds legal texts, which state no statistics, averages or processing times; it cannot give this figure."
+)
+
+_YEAR = r"\b(?:19|20)\d\d\b|\b(?:last|this|each|every|per) year\b|\bso far\b"
+_ASKS_FIGURE = re.compile(
+    rf"\bon average\b|\baverage (?:time|number|length|duration)\b|\bstatistic|\bprocessing times?\b"
+    rf"|\bhow many\b(?=.*(?:{_YEAR}))",
+    re.I,
+)
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b(?! (?:time|longer|later|earlier))|\bwhat (?:is|are) the (?:\w+ )?(?:fees?|costs?|charges?)\b", re.I
+)
+_ASKS_PHONE = re.compile(r"\b(?:tele)?phone number\b|\bwhich (?:tele)?phone\b|\bwhat number\b|\bwhich number\b", re.I)
+_MONEY = re.compile(r"[$£€]\s?\d|\b(?:USD|EUR|GBP|CAD)\s?\d|\d[\d,.]*\s?(?:dollars|pounds|euros?|cents)\b", re.I)
+_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+
+
+@lru_cache
+def _domain(path: Path = DOMAIN_FILE) -> re.Pattern[str]:
+    terms = tomllib.loads(path.read_text(encoding="utf-8"))["terms"]
+    alternatives = "|".join(re.escape(t.lower()) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternatives})")
+
+
+def in_field(question: str, instrument_names: dict[str, str]) -> bool:
+    """Whether the question is about the corpus's field: its vocabulary, a held instrument by name
+    or alias (loose names, as `Searcher.instrument_names` gives them), or a cited provision."""
+    if _domain().search(question.lower()):
+        return True
+    loose = f" {citations.loose(question)} "
+    if any(f" {name} " in loose for name in instrument_names):
+        return True
+    return citations.parse(question, instrument_names) is not None
+
+
+def asks_for_figures(question: str) -> bool:
+    return bool(_ASKS_FIGURE.search(question))
+
+
+def unmet_expectation(question: str, quoted: list[str]) -> str | None:
+    """Why the quotes do not answer a question asking for an amount or a number; None when they do
+    or when it asks for neither."""
+    text = "\n".join(quoted)
+    if _ASKS_MONEY.search(question) and not _MONEY.search(text):
+        return "The question asks for an amount of money, and no provision found states one."
+    if _ASKS_PHONE.search(question) and not _PHONE.search(text):
+        return "The question asks for a telephone number, and no provision found gives one."
+    return None

@@ -1,0 +1,54 @@
+"""Whether a question is in the corpus's field, and what kind of answer it asks for (kb/scope.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.scope import asks_for_figures, in_field, unmet_expectation
+
+NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 197"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Can a victim get a residence permit while she helps the prosecution?",
+        "The employer kept her passport in his safe. Is that a federal crime?",
+        "Who counts as a person in need of protection - risk of torture?",
+        "what does ECAT say about the 30 days",  # an instrument the corpus holds, by its alias
+        "AufenthG 25",  # a citation
+    ],
+)
+def test_questions_of_the_field_are_in_it(question):
+    assert in_field(question, NAMES)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do courts decide who gets custody of the children after a divorce?",
+        "Which home office expenses can a self-employed person deduct from income tax?",
+        "merger control thresholds for notifying a takeover",
+    ],
+)
+def test_other_fields_of_law_are_not(question):
+    assert not in_field(question, NAMES)
+
+
+def test_figures_are_statistics_averages_and_processing_times_not_durations_in_law():
+    assert asks_for_figures("How many T visas were granted in 2023?")
+    assert asks_for_figures("How long does the authority take on average to decide?")
+    assert asks_for_figures("current processing time for a TRP")
+    assert not asks_for_figures("After how many years on a TRP can she become a permanent resident?")
+    assert not asks_for_figures("How long is the reflection period?")
+
+
+def test_an_amount_or_a_number_must_be_in_the_quotes():
+    fee = "What is the filing fee for the application?"
+    assert "amount of money" in unmet_expectation(fee, ["The Secretary may waive the fee."])
+    assert unmet_expectation(fee, ["The fee is $100 for each applicant."]) is None
+    assert unmet_expectation("How much time does she have to apply?", ["within 90 days"]) is None
+    phone = "Which phone number does the hotline use?"
+    assert "telephone number" in unmet_expectation(phone, ["The Secretary shall establish a hotline."])
+    assert unmet_expectation(phone, ["Call 1-888-373-7888 at any time."]) is None
+    assert unmet_expectation("Can she stay?", ["She may stay."]) is None
