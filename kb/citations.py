@@ -24,9 +24,13 @@ _LEADING = re.compile(rf"^\s*{_NUMBER}(?![\w.])")  # "irpa 24", "8 usc 1255(l)"
 _TRAILING = re.compile(rf"(?<![\w.]){_NUMBER}\s*$")  # "1255(l) 8 usc" is rare, "24 irpa" less so
 
 
-# Instruments a question may name by their own titles: "<Name> Act 2015", "Directive 2011/36/EU",
-# and cases "<Party> v <Party>". Generic names ("the Convention", "Criminal Code") are left to parse().
-_NAMED_ACT = re.compile(r"\b(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|on|the)\s+)*){2,7}Act)\b")
+# Instruments a question may name by their own titles: "<Name> Act 2015", "<Name> Statutory
+# Guidance" (and strategies, action plans, reports, codes of practice), "Directive 2011/36/EU", and
+# cases "<Party> v <Party>". Generic names ("the Convention", "Criminal Code") are left to parse().
+_NAMED_ACT = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|on|the)\s+)*){2,7}"
+    r"(?:Act|Guidance|Strategy|Action Plan|Report|Code of Practice))\b"
+)
 _NAMED_EU = re.compile(r"\b(?:Directive|Regulation)\s+(?:\(E[UC]\)\s+)?(?:No\.?\s+)?\d{2,4}/\d+(?:/E[UC])?")
 _NAMED_CASE = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+\([A-Z][a-z]+\))?\s+v\.?\s+[A-Z][\w.'’-]*")
 

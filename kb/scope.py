@@ -30,7 +30,7 @@ FIGURES = (
 _YEAR = r"\b(?:19|20)\d\d\b|\b(?:last|this|each|every|per) year\b|\bso far\b"
 _ASKS_FIGURE = re.compile(
     rf"\bon average\b|\baverage (?:time|number|length|duration)\b|\bstatistic|\bprocessing times?\b"
-    rf"|\bhow many\b(?=.*(?:{_YEAR}))",
+    rf"|\bcurrently (?:taking|take|takes)\b|\b(?:how many|number of|percentage|share of)\b(?=.*(?:{_YEAR}))",
     re.I,
 )
 _ASKS_MONEY = re.compile(
@@ -43,9 +43,13 @@ _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 
 @lru_cache
 def _domain(path: Path = DOMAIN_FILE) -> re.Pattern[str]:
+    """Whole words (plurals included), or word beginnings for terms ending in "*"."""
     terms = tomllib.loads(path.read_text(encoding="utf-8"))["terms"]
-    alternatives = "|".join(re.escape(t.lower()) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:{alternatives})")
+    alternatives = [
+        re.escape(t[:-1].lower()) if t.endswith("*") else re.escape(t.lower()) + r"(?:s|es)?(?!\w)"
+        for t in sorted(terms, key=len, reverse=True)
+    ]
+    return re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})")
 
 
 def in_field(question: str, instrument_names: dict[str, str]) -> bool:

@@ -98,6 +98,8 @@ def test_states_are_named_with_their_capitals():
         ("What does Directive 2011/36/EU require?", ["Directive 2011/36/EU"]),
         ("What did the court hold in Rantsev v Cyprus and Russia?", ["Rantsev v Cyprus"]),
         ("Is the T visa under the Act renewable?", []),
+        ("What does the Modern Slavery Statutory Guidance say?", ["Modern Slavery Statutory Guidance"]),
+        ("Which tiers does the TIP report use?", []),
     ],
 )
 def test_instruments_named_by_title(question, names):
