@@ -231,23 +231,32 @@ def test_edge_store_persists_across_reopen(tmp_path):
         reopened.close()
 
 
-def test_a_second_process_gets_a_clear_error_while_the_shard_is_in_use(tmp_path):
+def test_a_second_process_gets_a_clear_error_while_the_shard_is_in_use_and_harms_nothing(tmp_path):
     import subprocess
     import sys
 
-    holder = EdgeDocumentStore(tmp_path / "shard")
-    try:
-        code = (
-            "import sys; from kb.store import EdgeDocumentStore, StoreError\n"
-            "try:\n    EdgeDocumentStore(sys.argv[1])\nexcept StoreError as e:\n    print(e); sys.exit(3)\n"
-        )
-        result = subprocess.run(
+    code = (
+        "import sys; from kb.store import EdgeDocumentStore, StoreError\n"
+        "try:\n    EdgeDocumentStore(sys.argv[1]).close()\nexcept StoreError as e:\n    print(e); sys.exit(3)\n"
+    )
+
+    def other_process() -> subprocess.CompletedProcess:
+        return subprocess.run(
             [sys.executable, "-c", code, str(tmp_path / "shard")], capture_output=True, text=True, timeout=120
         )
+
+    holder = EdgeDocumentStore(tmp_path / "shard")
+    try:
+        docs = make_docs()
+        holder.write_documents(docs[:3])
+        result = other_process()
         assert result.returncode == 3
         assert "in use by another process" in result.stdout
+        holder.write_documents(docs[3:])  # the holder's files were not touched by the attempt
+        assert holder.count_documents() == len(docs)
     finally:
         holder.close()
+    assert other_process().returncode == 0  # closing releases the lock
 
 
 def test_sharded_store_bounds_its_shards_and_keeps_an_id_in_one_place(tmp_path):

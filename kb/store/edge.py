@@ -1,5 +1,6 @@
 """The embedded store: one Qdrant Edge shard (the real Qdrant engine, in-process)."""
 
+import fcntl
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ class EdgeDocumentStore:
             vectors={DENSE_VECTOR: qe.EdgeVectorParams(size=embedding_dim, distance=qe.Distance.Cosine)},
             sparse_vectors={SPARSE_VECTOR: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
         )
+        self._lock = _lock(self.path)
         try:
             if self.path.is_dir() and any(self.path.iterdir()):
                 self._shard = qe.EdgeShard.load(str(self.path), config)
@@ -43,11 +45,7 @@ class EdgeDocumentStore:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._shard = qe.EdgeShard.create(str(self.path), config)
         except Exception as error:  # qdrant_edge raises plain Exceptions
-            if "WouldBlock" in str(error):
-                raise StoreError(
-                    f"The index at {self.path} is in use by another process. The embedded store serves one "
-                    "process at a time; run a Qdrant server (KB_QDRANT_URL) to share an index."
-                ) from error
+            self._lock.close()
             raise StoreError(f"Cannot open the index at {self.path}: {error}") from error
         for name in KEYWORD_FIELDS:  # also on load: an index made by an older version may lack one
             self._shard.update(qe.UpdateOperation.create_field_index(f"meta.{name}", qe.PayloadSchemaType.Keyword))
@@ -170,6 +168,7 @@ class EdgeDocumentStore:
 
     def close(self) -> None:
         self._shard.close()
+        self._lock.close()
 
     # --- helpers -------------------------------------------------------------------------
     def _query(self, query: Any, filters: dict[str, Any] | None, top_k: int) -> list[Document]:
@@ -222,3 +221,19 @@ def _to_document(point: Any) -> Document:
         sparse_embedding=SparseEmbedding(indices=list(sparse.indices), values=list(sparse.values)) if sparse else None,
         score=getattr(point, "score", None),
     )
+
+
+def _lock(path: Path):  # noqa: ANN202 (an open file)
+    """An exclusive lock beside the shard, taken before the engine touches any of its files: a second
+    process that opened the segments of a shard being written could damage them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 (held while the store is open)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        handle.close()
+        raise StoreError(
+            f"The index at {path} is in use by another process. The embedded store serves one "
+            "process at a time; run a Qdrant server (KB_QDRANT_URL) to share an index."
+        ) from error
+    return handle

@@ -33,7 +33,7 @@ class ShardedEdgeStore:
                 f"{self.path} holds a single-shard index; use a new data directory for a sharded one "
                 "(or unset KB_SHARD_POINTS)."
             )
-        folders = sorted(self.path.glob("shard-*")) or [self.path / "shard-000"]
+        folders = sorted(p for p in self.path.glob("shard-*") if p.is_dir()) or [self.path / "shard-000"]
         self._shards = [EdgeDocumentStore(folder, embedding_dim) for folder in folders]
 
     # --- Haystack DocumentStore protocol -------------------------------------------------
