@@ -23,7 +23,8 @@ from kb.retrieve import Searcher, SearchFilters
 from kb.topics import load_topics
 
 CASE_TYPES = ("case", "case_study")
-CASES_PER_TOPIC = 3
+# Per topic: the nearest judgment digests and the nearest fictional vignettes, so a section has both.
+CASES_PER_TOPIC = {"case": 2, "case_study": 2}
 # When no vignette in the pack brings its own questions.
 DEFAULT_QUESTIONS = (
     "Which of the provisions above give the person a right, and which only allow or oblige the state to act?",
@@ -113,17 +114,37 @@ def from_collection(collections: Collections, searcher: Searcher, name: str, tit
 
 
 def _case_studies(searcher: Searcher, query: str) -> list[Quoted]:
-    """The case studies nearest to a topic, one passage of each; none when the index holds none."""
-    kinds = sorted(set(CASE_TYPES) & searcher.known_values("instrument_type"))
-    if not kinds:
-        return []
-    hits = searcher.search(query, SearchFilters(instrument_types=kinds), CASES_PER_TOPIC * 3).hits
-    picked: dict[str, Quoted] = {}
-    for hit in hits:
-        p = hit.passage
-        if p.document_id not in picked and len(picked) < CASES_PER_TOPIC:
-            picked[p.document_id] = Quoted(p.citation, p.title, p.text, p.url, p.instrument_type, p.document_id)
-    return list(picked.values())
+    """The judgment digests and vignettes nearest to a topic, each whole (its questions and answer
+    key apart); none when the index holds none."""
+    picked: list[Quoted] = []
+    for kind in sorted(set(CASE_TYPES) & searcher.known_values("instrument_type")):
+        hits = searcher.search(query, SearchFilters(instrument_types=[kind]), CASES_PER_TOPIC[kind] * 4).hits
+        nearest = {hit.passage.document_id: hit.passage for hit in reversed(hits)}  # first hit of each
+        for document_id in list(dict.fromkeys(hit.passage.document_id for hit in hits))[: CASES_PER_TOPIC[kind]]:
+            p = nearest[document_id]
+            text = "\n\n".join(f"{heading}: {body}" for heading, body in _sections(searcher, document_id))
+            picked.append(Quoted(p.citation.rsplit(", ", 1)[0], p.title, text, p.url, kind, document_id))
+    return picked
+
+
+def _sections(searcher: Searcher, document_id: str) -> list[tuple[str, str]]:
+    """A case study's sections in order, without its summary line, discussion questions and the
+    provisions a good answer cites (the trainer's key)."""
+    filters = {"field": "meta.document_id", "operator": "==", "value": document_id}
+    passages = sorted(searcher.store.filter_documents(filters), key=lambda d: d.meta["start"])
+    sections: list[tuple[str, str]] = []
+    for d in passages:
+        heading, body = d.meta.get("heading") or "", " ".join((d.content or "").split())
+        if not heading or heading.lower() in _NOT_IN_A_HANDOUT:
+            continue
+        if sections and sections[-1][0] == heading:  # a long section split into passages
+            sections[-1] = (heading, f"{sections[-1][1]} {body}")
+        else:
+            sections.append((heading, body))
+    return sections
+
+
+_NOT_IN_A_HANDOUT = {"discussion questions", "provisions a good answer cites"}
 
 
 def _questions(searcher: Searcher, cases: list[Quoted]) -> list[str]:

@@ -102,6 +102,18 @@ def test_a_pack_from_topics_says_what_is_missing_and_still_builds(tmp_path, sear
     assert document.paragraphs[0].text == "Residence"
 
 
+def test_each_topic_has_judgments_and_vignettes_whole_without_the_trainers_key(searcher):
+    (section,) = export.from_topics(searcher, ["non_punishment"], ["GB"]).sections
+    kinds = [case.instrument_type for case in section.cases]
+    assert kinds.count("case") == 2 and kinds.count("case_study") == 2
+    judgment = next(case for case in section.cases if case.instrument_type == "case")
+    assert "Facts: " in judgment.text and "Holding: " in judgment.text and not judgment.citation.endswith("holding")
+    vignette = next(case for case in section.cases if case.instrument_type == "case_study")
+    assert vignette.text.startswith("Scenario: ")
+    assert "Provisions a good answer cites" not in vignette.text and "Discussion questions" not in vignette.text
+    assert section.questions != list(export.DEFAULT_QUESTIONS)  # the vignettes' own questions
+
+
 def test_an_empty_or_unknown_collection(searcher, collections):
     collections.create("Empty")
     pack = export.from_collection(collections, searcher, "Empty")
