@@ -192,7 +192,7 @@ def delete_collection(lib: Lib, name: str) -> Response:
 @router.post("/collections/{name}/items", status_code=201, dependencies=[Depends(require_read)])
 def add_item(lib: Lib, name: str, body: ItemBody) -> dict[str, Any]:
     """Save a passage, by id or citation, with a note; the collection is created if it is new."""
-    item = lib.save(name, body.passage_id, body.citation, body.note)
+    _, item = lib.save(name, body.passage_id, body.citation, body.note)
     return {**asdict(item), "in_index": True}
 
 

@@ -108,13 +108,14 @@ class Library:
             item["in_index"] = item["passage_id"] not in gone
         return payload
 
-    def save(self, name: str, passage_id: str = "", citation: str = "", note: str = "") -> Item:
+    def save(self, name: str, passage_id: str = "", citation: str = "", note: str = "") -> tuple[str, Item]:
         """Save a passage (by id, or the provision a citation names) into a collection, creating the
-        collection when it does not exist yet."""
+        collection when it does not exist yet; the collection's name (tidied) and the new item."""
         passage = self.searcher.passage(passage_id) if passage_id else self.searcher.cited_passage(citation)
         if passage is None:
             raise NotFound(f"No passage {passage_id or citation!r} in the index.")
-        return self.collections.add(self.collections.ensure(name).name, passage, note)
+        name = self.collections.ensure(name).name
+        return name, self.collections.add(name, passage, note)
 
     def collection_pack(self, name: str, title: str = "") -> export.Pack:
         return export.from_collection(self.collections, self.searcher, name, title)

@@ -162,8 +162,12 @@ def _collection_url(name: str, **query: str) -> str:
     return f"/collections/{quote(name, safe='')}" + (f"?{urlencode(query)}" if query else "")
 
 
-def _collection_error(request: Request, error: CollectionError) -> HTMLResponse:
-    status = 404 if isinstance(error, NoSuchCollection) else 409 if isinstance(error, AlreadyThere) else 400
+def _status(error: Exception) -> int:
+    return 404 if isinstance(error, NotFound | NoSuchCollection) else 409 if isinstance(error, AlreadyThere) else 400
+
+
+def _collection_error(request: Request, error: CollectionError | NotFound) -> HTMLResponse:
+    status = _status(error)
     heading = "Not found" if status == 404 else "Not done"
     return _page(request, "error.html", status, message=str(error), heading=heading)
 
@@ -199,15 +203,11 @@ def save(
     the collection, which links back to the results."""
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
-        item = _library(request).save(collection, passage_id=passage_id, note=note)
+        name, item = _library(request).save(collection, passage_id=passage_id, note=note)
     except (CollectionError, NotFound) as error:
         if wants_json:
-            status = 404 if isinstance(error, NotFound | NoSuchCollection) else 409
-            return JSONResponse({"detail": str(error)}, status_code=status)
-        if isinstance(error, NotFound):
-            return _page(request, "error.html", 404, message=str(error))
+            return JSONResponse({"detail": str(error)}, status_code=_status(error))
         return _collection_error(request, error)
-    name = _library(request).collections.ensure(collection).name
     if wants_json:
         return JSONResponse({"saved": item.citation, "collection": name, "item": item.id}, status_code=201)
     return RedirectResponse(_collection_url(name, saved=item.citation, back=_local(next)), status_code=303)
