@@ -35,9 +35,10 @@ from rich.console import Console
 from rich.table import Table
 
 import kb  # noqa: F401  (offline model settings)
+from cli.wiring import open_searcher
 from eval.datasets import GoldQuestion, load_gold
-from kb import answer, services
-from kb.answer import Answerer, Draft, question_words, stem
+from kb import answer
+from kb.answer import Answerer, Draft
 from kb.citations import split_label
 from kb.config import get_settings
 from kb.generate import support
@@ -159,28 +160,23 @@ def evaluate(
 
 
 def calibrate(answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[OutOfScope], console: Console) -> None:
-    """Grid search of MIN_SIMILARITY and MIN_COVERAGE: most tuning out-of-scope questions abstained
-    on, with at most 5 % false abstentions on the gold set."""
+    """Grid search of MIN_SIMILARITY: most tuning out-of-scope questions abstained on, with at most
+    5 % false abstentions on the gold set."""
     tune = [o for o in out_of_scope if o.split == "tune"]
-    answer.MIN_SIMILARITY, answer.MIN_COVERAGE = -1.0, -1.0  # see every question's support
+    answer.MIN_SIMILARITY = -1.0  # see every question's support
     gold_support = [answerer.ask(q.question, [q.jurisdiction] if q.jurisdiction else None).support for q in gold]
     tune_drafts = [answerer.ask(o.question) for o in tune]
     best = None
     for similarity in [x / 100 for x in range(20, 71, 2)]:
-        for coverage in [x / 100 for x in range(0, 81, 5)]:
-
-            def passes(s: dict, similarity: float = similarity, coverage: float = coverage) -> bool:
-                return s["similarity"] >= similarity and s["coverage"] >= coverage
-
-            false = sum(not passes(s) for s in gold_support) / len(gold_support)
-            caught = sum(d.abstained or not passes(d.support) for d in tune_drafts) / len(tune_drafts)
-            key = (false <= 0.05, caught, -false)
-            if best is None or key > best[0]:
-                best = (key, similarity, coverage, false, caught)
+        false = sum(s["similarity"] < similarity for s in gold_support) / len(gold_support)
+        caught = sum(d.abstained or d.support["similarity"] < similarity for d in tune_drafts) / len(tune_drafts)
+        key = (false <= 0.05, caught, -false)
+        if best is None or key > best[0]:
+            best = (key, similarity, false, caught)
     assert best is not None
-    _, similarity, coverage, false, caught = best
+    _, similarity, false, caught = best
     console.print(
-        f"MIN_SIMILARITY = {similarity:.2f}, MIN_COVERAGE = {coverage:.2f}: "
+        f"MIN_SIMILARITY = {similarity:.2f}: "
         f"false abstentions {false:.3f} on the gold set, {caught:.3f} of the tuning out-of-scope questions abstained"
     )
 
@@ -206,7 +202,7 @@ def calibrate_support(answerer: Answerer, gold: list[GoldQuestion], console: Con
                     holds = normalise(claim) in normalise(text)
                     if index != number and holds:
                         continue  # another passage holds it as well: not a wrong citation
-                    scores = support(claim, [text], [vectors[index - 1]], claim_vector, question_words, stem)
+                    scores = support(claim, [text], [vectors[index - 1]], claim_vector)
                     (right if index == number else wrong).append(scores)
     best = None
     # Quoted statements share every word with their passage, a model's sentence does not: the grid
@@ -233,8 +229,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("eval/results/answers.json"))
     args = parser.parse_args()
     console = Console()
-    searcher = services.searcher(get_settings())
-    try:
+    with open_searcher(get_settings()) as searcher:
         answerer = Answerer(searcher)
         gold, out_of_scope = load_gold(), load_out_of_scope()
         if args.calibrate:
@@ -244,8 +239,6 @@ def main() -> None:
             calibrate_support(answerer, gold, console)
             return
         results = evaluate(answerer, gold, out_of_scope, load_in_scope())
-    finally:
-        services.close_searcher(searcher)
     table = Table("metric", "value", title="Draft answers (extractive drafter)")
     for name, value in results.items():
         if name != "support":

@@ -30,7 +30,7 @@ def resident_mb(pid: int) -> float:
 def one_run(port: int) -> dict[str, float]:
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "kb.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=os.environ,

@@ -28,12 +28,12 @@ import qdrant_edge as qe
 from haystack.document_stores.types import DuplicatePolicy
 
 import kb  # noqa: F401
+from cli.wiring import open_searcher
 from eval.bench_search import US_FILTER, synthetic, synthetic_registry
 from eval.common import QUERIES, peak_rss_mb, summary, timed
-from kb import services
 from kb.config import get_settings
 from kb.retrieve import Searcher
-from kb.store import DocumentRegistry, EdgeDocumentStore, ShardedEdgeStore
+from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex, ShardedEdgeStore
 from kb.store.base import DENSE_VECTOR
 
 BATCH = 10_000
@@ -73,10 +73,9 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings()
-    searcher = services.searcher(settings)
-    base = [d for d in searcher.store.filter_documents() if d.embedding is not None]
-    embedder = searcher.query_embedder
-    services.close_searcher(searcher)
+    with open_searcher(settings) as searcher:
+        base = [d for d in searcher.index.filter() if d.embedding is not None]
+        embedder = searcher.query_embedder
     if not base:
         raise SystemExit("The index is empty: run `make run` (or `kb ingest ../shared/corpus`) first.")
 
@@ -97,7 +96,7 @@ def main() -> None:
     store.optimize()
     optimize_s = time.perf_counter() - started
 
-    scaled = Searcher(store, registry, embedder, settings.languages)
+    scaled = Searcher(LiveIndex(store, registry), embedder, settings.languages)
     latency = {}
     for label, filters in (("unfiltered", None), ("filtered_US", US_FILTER)):
         samples: list[float] = []

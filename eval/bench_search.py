@@ -27,11 +27,11 @@ from haystack import Document
 from haystack.document_stores.types import DuplicatePolicy
 
 import kb  # noqa: F401
+from cli.wiring import open_searcher
 from eval.common import QUERIES, peak_rss_mb, summary, timed
-from kb import services
 from kb.config import get_settings
 from kb.retrieve import Searcher, SearchFilters
-from kb.store import DocumentRecord, DocumentRegistry, EdgeDocumentStore, ServerDocumentStore
+from kb.store import DocumentRecord, DocumentRegistry, EdgeDocumentStore, LiveIndex, ServerDocumentStore
 
 US_FILTER = SearchFilters(jurisdictions=["US"], only=True)  # the 5 % carrying meta.jurisdiction US
 
@@ -48,16 +48,14 @@ def latency(searcher: Searcher, rounds: int) -> dict[str, dict]:
 
 
 def retrieval_only(store, searcher: Searcher, rounds: int) -> dict[str, dict]:
-    embedded = [searcher.query_embedder.run(text=q) for q in QUERIES]
+    embedded = [searcher.query_embedder.embed(q) for q in QUERIES]
     us = {"field": "meta.jurisdiction", "operator": "==", "value": "US"}
     out = {}
     for label, filters in (("unfiltered", None), ("filtered_US", us)):
         samples: list[float] = []
         for _ in range(rounds):
             for e in embedded:
-                samples += timed(
-                    lambda e=e, f=filters: store.hybrid_search(e["embedding"], e["sparse_embedding"], f, 10), 1
-                )
+                samples += timed(lambda e=e, f=filters: store.hybrid_search(e.dense, e.sparse, f, 10), 1)
         out[label] = summary(samples)
     return out
 
@@ -110,13 +108,12 @@ def main() -> None:
     args = parser.parse_args()
 
     settings = get_settings()
-    searcher = services.searcher(settings)
-    count = searcher.store.count_documents()
-    if not count:
-        raise SystemExit("The index is empty: run `make run` (or `kb ingest ../shared/corpus`) first.")
-    results: dict[str, object] = {"corpus": {"passages": count, "search": latency(searcher, args.rounds)}}
-    base = [d for d in searcher.store.filter_documents() if d.embedding is not None]
-    services.close_searcher(searcher)
+    with open_searcher(settings) as searcher:
+        count = searcher.index.count()
+        if not count:
+            raise SystemExit("The index is empty: run `make run` (or `kb ingest ../shared/corpus`) first.")
+        results: dict[str, object] = {"corpus": {"passages": count, "search": latency(searcher, args.rounds)}}
+        base = [d for d in searcher.index.filter() if d.embedding is not None]
 
     documents = synthetic(base, args.size)
     folder = Path(tempfile.mkdtemp(prefix="kb-bench-shard-"))
@@ -126,7 +123,7 @@ def main() -> None:
     started = time.perf_counter()
     edge.optimize()
     optimize_s = time.perf_counter() - started
-    synthetic_searcher = Searcher(edge, registry, searcher.query_embedder, settings.languages)
+    synthetic_searcher = Searcher(LiveIndex(edge, registry), searcher.query_embedder, settings.languages)
     disk_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
     results[f"edge_{args.size}"] = {
         "write_s": round(write_s, 1),
@@ -142,7 +139,7 @@ def main() -> None:
     if args.reference:
         local = ServerDocumentStore(location=":memory:", collection="bench")
         local_write_s = load(local, documents)
-        local_searcher = Searcher(local, registry, searcher.query_embedder, settings.languages)
+        local_searcher = Searcher(LiveIndex(local, registry), searcher.query_embedder, settings.languages)
         results[f"qdrant_client_local_{args.size}"] = {
             "write_s": round(local_write_s, 1),
             "retrieval_only": retrieval_only(local, local_searcher, rounds=1),

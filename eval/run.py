@@ -24,13 +24,12 @@ from eval.datasets import Benchmark, GoldQuestion, benchmarks, load_gold
 from eval.metrics import mean_scores, scores, unique
 from eval.systems import MODES, BenchIndex, CachedEncoder, TutorialPipeline
 from ingest.load import load_file
-from ingest.pipeline import live_passages
 from kb.config import Settings
-from kb.embed import QueryEmbedder, SparseEncoder
+from kb.embed import QueryEmbedder, SparseEncoder, make_encoder
 from kb.model import cites_within
 from kb.retrieve import Searcher, SearchFilters
-from kb.services import dense_encoder
-from kb.store import open_registry, open_store
+from kb.store import open_index
+from kb.store.live import all_of
 
 DEPTH = 100  # passages retrieved per query
 SHOWN = ("recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg@10", "map@10")
@@ -74,19 +73,19 @@ def _gold_key(question: GoldQuestion, document_id: str, citation: str) -> str:
 
 def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQuestion]) -> Result:
     started = time.perf_counter()
-    store, registry = open_store(settings), open_registry(settings)
+    index = open_index(settings)
     try:
-        records = registry.all()
+        records = index.records()
         missing = sorted({doc for q in questions for doc, _ in q.relevant} - set(records))
         if missing:
             raise EvalError(
                 f"the index lacks {len(missing)} gold document(s) ({', '.join(missing[:5])}); "
                 "index the corpus first: kb ingest ../shared/corpus"
             )
-        searcher = Searcher(store, registry, QueryEmbedder(encoder, SparseEncoder()), settings.languages)
+        searcher = Searcher(index, QueryEmbedder(encoder, SparseEncoder()), settings.languages)
         spans: dict[str, list[tuple[str, int, int]]] = {}  # gold key -> (document, start, end) of its passages
         for document_id in {doc for q in questions for doc, _ in q.relevant}:
-            passages = live_passages(store, registry, document_id)
+            passages = index.passages(document_id)
             for question in questions:
                 for gold_doc, gold_citation in question.relevant:
                     if gold_doc == document_id:
@@ -103,15 +102,16 @@ def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQue
             for doc_id, record in records.items()
         }
         tutorial = TutorialPipeline(texts, encoder)
-        english = {"field": "meta.language", "operator": "in", "value": settings.languages}
+        languages = {"field": "meta.language", "operator": "in", "value": settings.languages}
+        english = all_of(languages, index.live_condition())
 
         def legs(mode: str) -> Callable[[GoldQuestion], list[str]]:
             def run(question: GoldQuestion) -> list[str]:
-                embedded = searcher.query_embedder.run(text=question.question)
+                vectors = searcher.query_embedder.embed(question.question)
                 if mode == "bm25":
-                    hits = store.sparse_search(embedded["sparse_embedding"], filters=english, top_k=DEPTH)
+                    hits = index.store.sparse_search(vectors.sparse, filters=english, top_k=DEPTH)
                 else:
-                    hits = store.embedding_search(embedded["embedding"], filters=english, top_k=DEPTH)
+                    hits = index.store.embedding_search(vectors.dense, filters=english, top_k=DEPTH)
                 return [_gold_key(question, d.meta["document_id"], d.meta["citation"]) for d in hits]
 
             return run
@@ -155,8 +155,7 @@ def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQue
         notes = f"tutorial: {tutorial.windows} windows of 200 words over the documents' normalised text"
         return Result("team gold set", len(questions), results, time.perf_counter() - started, notes)
     finally:
-        store.close()
-        registry.close()
+        index.close()
 
 
 # ---- benchmarks --------------------------------------------------------------------------------
@@ -195,7 +194,8 @@ def run_benchmark(bench: Benchmark, encoder: CachedEncoder, cache_dir: Path) -> 
 
 def main(settings: Settings, gold: bool, bench: bool, split: str, out: Path | None, console: Console) -> list[Result]:
     cache_dir = settings.data_dir / "eval"
-    encoder = CachedEncoder(dense_encoder(settings), cache_dir / f"vectors-{settings.model_path.name}.npz")
+    dense = make_encoder(settings.model_path, settings.embedding_backend, settings.data_dir / "models")
+    encoder = CachedEncoder(dense, cache_dir / f"vectors-{settings.model_path.name}.npz")
     results = []
     if gold:
         try:

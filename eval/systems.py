@@ -129,9 +129,7 @@ class BenchIndex:
                 for part, chunk in enumerate(chunk_text(text))
             ]
             embedder = PassageEmbedder(dense, sparse, meta_fields_to_embed=("citation",))
-            for batch in _batches(
-                _embed_all(documents, lambda b: embedder.run(documents=b)["documents"], "passages"), 1000
-            ):
+            for batch in _batches(_embed_all(documents, embedder.embed, "passages"), 1000):
                 store.write_documents(batch)
             store.optimize()
             marker.write_text(str(len(documents)))

@@ -1,6 +1,6 @@
 """Which language a passage is in, from its function words (enough for en/nl/de/fr)."""
 
-import re
+from kb.text import tokens
 
 _FUNCTION_WORDS = {
     "en": "the of and to in shall be or any that for by with is which this are not as such",
@@ -9,11 +9,10 @@ _FUNCTION_WORDS = {
     "fr": "le la les des et du est une pour dans par sur aux qui sont en ne pas au cette",
 }
 _VOCABULARY = {lang: set(words.split()) for lang, words in _FUNCTION_WORDS.items()}
-_WORD = re.compile(r"[a-zäöüßéèêàç]+")
 
 
 def language_scores(text: str) -> dict[str, int]:
-    words = _WORD.findall(text.lower())
+    words = tokens(text)
     return {lang: sum(word in vocab for word in words) for lang, vocab in _VOCABULARY.items()}
 
 

@@ -1,9 +1,10 @@
 """Incremental, crash-safe indexing of files into the passage store.
 
-Per document: skip it when the store already holds its complete current version; otherwise
-write the new passages (deterministic ids, so rewrites are upserts) and only then remove the
-passages of older versions. An interruption therefore never loses a document: the next run
-sees an incomplete version and redoes it.
+Per document: skip it when the index already holds its complete current version; otherwise
+write the new passages beside the old (deterministic ids, so rewrites are upserts) and commit
+them through the live index (kb/store/live.py), which then removes the older version. An
+interruption therefore never loses a document: the next run sees an incomplete version and
+redoes it.
 """
 
 from __future__ import annotations
@@ -14,17 +15,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from haystack import Document
-from haystack.components.writers import DocumentWriter
-from haystack.document_stores.types import DuplicatePolicy
-
 from ingest.load import SUPPORTED_SUFFIXES, LoadError, load_file, read_source
 from ingest.metadata import ManifestError, Overrides, document_info, manifest_id, source_fingerprint
 from ingest.passages import build_passages
 from ingest.topics import tag_passages
 from kb.embed import PassageEmbedder
-from kb.store.base import PassageStore
-from kb.store.registry import DocumentRecord, DocumentRegistry
+from kb.store.live import LiveIndex
+from kb.store.registry import DocumentRecord
 from kb.topics import taxonomy_digest
 
 # Document formats found in folders that this version does not read yet (reported, not failed).
@@ -96,11 +93,9 @@ def collect_files(paths: Iterable[Path], report: IngestReport) -> list[Path]:
 
 
 class Indexer:
-    def __init__(self, store: PassageStore, registry: DocumentRegistry, embedder: PassageEmbedder):
-        self.store = store
-        self.registry = registry
+    def __init__(self, index: LiveIndex, embedder: PassageEmbedder):
+        self.index = index
         self.embedder = embedder
-        self.writer = DocumentWriter(store, policy=DuplicatePolicy.OVERWRITE)
 
     def ingest(
         self,
@@ -135,7 +130,7 @@ class Indexer:
             report.pruned = self.prune([p for p in paths if p.is_dir()], keep=set(seen_ids))
         if report.indexed:
             clock = time.perf_counter()
-            self.store.optimize()
+            self.index.optimize()
             _lap(report, "writing", clock)
         report.seconds = time.perf_counter() - started
         return report
@@ -155,7 +150,7 @@ class Indexer:
         data = read_source(path)
         digest = source_fingerprint(path, data, overrides, f"{PIPELINE_VERSION}:{taxonomy_digest()}")
         known_id = manifest_id(path)
-        if known_id and self._is_current(known_id, digest):
+        if known_id and self.index.is_current(known_id, digest):
             self._claim(known_id, path, seen)
             report.unchanged.append((path, known_id))
             return "unchanged", known_id
@@ -163,7 +158,7 @@ class Indexer:
         loaded = load_file(path)
         info = document_info(loaded, overrides)
         self._claim(info.id, path, seen)
-        if not known_id and self._is_current(info.id, digest):
+        if not known_id and self.index.is_current(info.id, digest):
             report.unchanged.append((path, info.id))
             return "unchanged", info.id
         passages = tag_passages(build_passages(loaded, info, digest))
@@ -173,13 +168,13 @@ class Indexer:
         documents = [p.to_document() for p in passages]
         embedded = []
         for start in range(0, len(documents), EMBED_BATCH):
-            embedded += self.embedder.run(documents=documents[start : start + EMBED_BATCH])["documents"]
+            embedded += self.embedder.embed(documents[start : start + EMBED_BATCH])
             if on_progress:
                 on_progress(progress(len(embedded), len(documents)))
         clock = _lap(report, "embedding", clock)
-        # 1. the new version goes in beside the old (its ids differ); 2. one write makes it live;
-        # 3. the old version goes. A crash anywhere leaves the live version whole.
-        self.writer.run(documents=embedded)
+        # The new version goes in beside the old (its ids differ); the commit makes it live and then
+        # deletes the old. A crash anywhere leaves the live version whole.
+        self.index.write(embedded)
         record = DocumentRecord(
             info.id,
             digest,
@@ -191,33 +186,20 @@ class Indexer:
             info.cite_as,
             list(info.aliases),
         )
-        self.registry.commit(record)
-        self._remove_other_versions(info.id, digest)
+        self.index.commit(record)
         _lap(report, "writing", clock)
         report.indexed.append((path, info.id, len(passages)))
         return "indexed", f"{info.id} ({len(passages)} passages)"
-
-    def _is_current(self, document_id: str, digest: str) -> bool:
-        record = self.registry.get([document_id]).get(document_id)
-        if record is None or record.content_hash != digest:
-            return False
-        if self.store.count_documents_by_filter(_of_document(document_id)) != record.passage_count:
-            self._remove_other_versions(document_id, digest)  # left over by an interrupted run
-        return True
-
-    def _remove_other_versions(self, document_id: str, digest: str) -> None:
-        stale = {"field": "meta.content_hash", "operator": "!=", "value": digest}
-        self.store.delete_by_filter({"operator": "AND", "conditions": [_of_document(document_id), stale]})
 
     def prune(self, folders: list[Path], keep: set[str]) -> list[str]:
         """Remove documents read from these folders whose files no longer exist."""
         roots = [folder.resolve() for folder in folders]
         removed = []
-        for document_id, record in sorted(self.registry.all().items()):
+        for document_id, record in sorted(self.index.records().items()):
             source = Path(record.source)
             if document_id in keep or not any(source.is_relative_to(root) for root in roots) or source.exists():
                 continue
-            remove_document(self.store, self.registry, document_id)
+            self.index.remove(document_id)
             removed.append(document_id)
         return removed
 
@@ -232,22 +214,3 @@ def _lap(report: IngestReport, phase: str, since: float) -> float:
     now = time.perf_counter()
     report.timings[phase] += now - since
     return now
-
-
-def _of_document(document_id: str) -> dict:
-    return {"field": "meta.document_id", "operator": "==", "value": document_id}
-
-
-def live_passages(store: PassageStore, registry: DocumentRegistry, document_id: str) -> list[Document]:
-    """The live version of a document's passages, in reading order."""
-    record = registry.get([document_id]).get(document_id)
-    if record is None:
-        return []
-    live = {"field": "meta.content_hash", "operator": "==", "value": record.content_hash}
-    passages = store.filter_documents({"operator": "AND", "conditions": [_of_document(document_id), live]})
-    return sorted(passages, key=lambda d: (d.meta.get("start", 0), d.meta.get("part", 0)))
-
-
-def remove_document(store: PassageStore, registry: DocumentRegistry, document_id: str) -> int:
-    registry.remove(document_id)  # invisible from here on, whatever happens next
-    return store.delete_by_filter(_of_document(document_id))

@@ -13,23 +13,20 @@ no legal text states, or when it asks for an amount or a number that no quoted s
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.countries import states_without_law
-from kb.embed import SparseEncoder
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
 from kb.model import SearchHit
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.scope import FIGURES, OUTSIDE_FIELD, asks_for_figures, in_field, unmet_expectation
 from kb.statements import statements
+from kb.text import cosine, terms
 
 # Provisions retrieved, and at most quoted, for each jurisdiction asked (or for the whole corpus).
 CANDIDATES = 8
@@ -41,12 +38,8 @@ MAX_PROVISIONS = 5
 # keep out passages nothing like the question. `python -m eval.answers --calibrate` finds every
 # tuning out-of-scope question abstained on at any floor from 0.20 up, and no false abstention on
 # the gold set up to 0.36; 0.30 and a margin of 0.25 give the best answer recall on the gold set.
-# MIN_COVERAGE (the share of the question's rarity-weighted words found in the nearest passages)
-# is kept at 0: no value separated the two sets.
 MIN_SIMILARITY = 0.30
 SIMILARITY_MARGIN = 0.25
-MIN_COVERAGE = 0.0
-COVERAGE_DEPTH = 3
 # A second statement of the same provision is quoted when it shares this share of the first's words.
 SECOND_STATEMENT = 1.0
 NEAREST_ON_ABSTENTION = 3
@@ -62,6 +55,7 @@ class Citation:
     layer: str
     text: str
     url: str
+    instrument_type: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -75,7 +69,7 @@ class Draft:
     citations: list[Citation]
     by_jurisdiction: dict[str, list[str]]
     drafter: str = "extractive"
-    support: dict[str, float] = field(default_factory=dict)  # the similarity and coverage it was judged on
+    support: dict[str, float] = field(default_factory=dict)  # the similarity it was judged on
     took_ms: float = 0.0
     notes: list[str] = field(default_factory=list)  # why it abstained, or why a generative draft was not used
     removed: list[dict[str, str]] = field(default_factory=list)  # generated sentences a check removed, and why
@@ -108,8 +102,6 @@ class Answerer:
     def __init__(self, searcher: Searcher, generator: GenerativeDrafter | None = None):
         self.searcher = searcher
         self.generator = generator
-        self._frequencies: dict[str, int] = {}
-        self._size = -1
 
     def retrieve(self, question: str, jurisdictions: list[str]) -> dict[str | None, list[Supported]]:
         """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity."""
@@ -139,20 +131,16 @@ class Answerer:
         named_known = codes or scope.named_in(question)
         absent = [] if named_known else states_without_law(question, set(scope.by_code))
         reason = self.reason_to_abstain(question, absent)
-        support = {code: self.support(question, candidates) for code, candidates in groups.items()}
-        chosen = {
-            code: select(candidates) if not reason and support[code]["coverage"] >= MIN_COVERAGE else []
-            for code, candidates in groups.items()
-        }
+        chosen = {code: [] if reason else select(candidates) for code, candidates in groups.items()}
         if any(chosen.values()):
-            draft = _compose(question, chosen, bool(codes), self.searcher.query_embedder.sparse)
+            draft = _compose(question, chosen, bool(codes))
             reason = unmet_expectation(question, [s for ss in draft.by_jurisdiction.values() for s in ss])
         if reason or not any(chosen.values()):
             draft = _abstention(question, groups, reason or "The corpus holds no provision that answers this question.")
         elif self.generator:
             draft = self._generated(draft, chosen, asked=bool(codes))
-        best = max(support.values(), key=lambda s: s["similarity"])
-        draft.support = {name: round(value, 4) for name, value in best.items()}
+        best = max((c.similarity for candidates in groups.values() for c in candidates), default=0.0)
+        draft.support = {"similarity": round(best, 4)}
         draft.took_ms = (time.perf_counter() - started) * 1000
         return draft
 
@@ -180,7 +168,7 @@ class Answerer:
             ]
             for sentence, vector in zip(sentences, vectors, strict=True):
                 cited_texts = [f"{c}\n{t}" for c, t in passages]  # a sentence may name the provision it cites
-                verdict = check(sentence, cited_texts, stored, vector, question_words, stem)
+                verdict = check(sentence, cited_texts, stored, vector)
                 if not verdict.kept:
                     removed.append({"sentence": sentence, "reason": verdict.reason})
                     continue
@@ -219,49 +207,6 @@ class Answerer:
         provision = self.searcher.missing_provision(question)
         return [*self.searcher.unknown_instruments(question), *([provision] if provision else [])]
 
-    def support(self, question: str, candidates: list[Supported]) -> dict[str, float]:
-        """The best similarity, and the term coverage of the nearest passages."""
-        nearest = sorted(candidates, key=lambda c: -c.similarity)[:COVERAGE_DEPTH]
-        words = question_words(question)
-        weights = {w: math.log((self._corpus_size() + 1) / (self._frequency(w) + 1)) for w in words}
-        present = {stem(w) for c in nearest for w in question_words(c.hit.passage.text)}
-        total = sum(weights.values())
-        covered = sum(weight for w, weight in weights.items() if stem(w) in present)
-        return {
-            "similarity": max((c.similarity for c in candidates), default=0.0),
-            "coverage": covered / total if total else 1.0,
-        }
-
-    def _frequency(self, word: str) -> int:
-        """In how many passages a word occurs (the store's full-text index; kept per word)."""
-        if word not in self._frequencies:
-            condition = {"field": "content", "operator": "contains words", "value": word}
-            self._frequencies[word] = self.searcher.store.count_documents_by_filter(condition)
-        return self._frequencies[word]
-
-    def _corpus_size(self) -> int:
-        count = self.searcher.store.count_documents()
-        if count != self._size:  # the index changed: frequencies are stale
-            self._size, self._frequencies = count, {}
-        return count
-
-
-_WORD = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s")
-
-
-def question_words(text: str) -> set[str]:
-    """The words that carry a question's meaning: lower case, no stop words, three letters or more."""
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 3 and w not in STOP_WORDS}
-
-
-def stem(word: str) -> str:
-    """A crude English stem, enough to match "victims" with "victim" and "identified" with "identify"."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)].rstrip("i").rstrip("y")
-    return word.rstrip("y")
-
 
 def law_types(searcher: Searcher, exclude: tuple[str, ...] = ("case_study",)) -> list[str]:
     """The indexed instrument types an answer may quote: never the fictional training vignettes."""
@@ -279,7 +224,7 @@ def select(candidates: list[Supported]) -> list[Supported]:
     return (cited + similar)[:MAX_PROVISIONS] if best >= MIN_SIMILARITY or cited else []
 
 
-def quote(text: str, question_terms: set[int], terms_of: Any, language: str = "en") -> list[str]:
+def quote(text: str, question_terms: set[Any], terms_of: Any, language: str = "en") -> list[str]:
     """The statement(s) of a provision that share most words with the question, in document order."""
     units = statements(text, language)
     # A long provision's later part may open mid-sentence ("and the foreigner ..."): not a quote.
@@ -295,13 +240,8 @@ def quote(text: str, question_terms: set[int], terms_of: Any, language: str = "e
     return [units[i] for i in sorted(picked)]
 
 
-def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool, sparse: SparseEncoder) -> Draft:
-    """`sparse`: the BM25 tokenizer search uses, so a quote is picked by the same word stems."""
-    question_terms = set(sparse.query(question).indices)
-
-    def terms_of(text: str) -> set[int]:
-        return set(sparse.document(text).indices)
-
+def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool) -> Draft:
+    question_terms = terms(question)
     scope = load_jurisdictions()
     citations: list[Citation] = []
     numbers: dict[str, int] = {}
@@ -314,7 +254,7 @@ def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bo
                 citations.append(citation_of(item.hit))
                 numbers[passage.id] = len(citations)
             key = code or passage.jurisdiction
-            for unit in quote(passage.text, question_terms, terms_of, passage.language):
+            for unit in quote(passage.text, question_terms, terms, passage.language):
                 by_jurisdiction.setdefault(key, []).append(f'{passage.citation}: "{unit}" [{numbers[passage.id]}]')
         if asked and not supported:
             by_jurisdiction[code or ""] = [f"No provision in the corpus within {code}'s scope answers this."]
@@ -348,11 +288,4 @@ def _abstention(question: str, groups: dict[str | None, list[Supported]], reason
 def citation_of(hit: SearchHit) -> Citation:
     p = hit.passage
     layer = load_jurisdictions().layer(p.jurisdiction)
-    return Citation(p.id, p.citation, p.document_id, p.jurisdiction, p.title, layer, p.text, p.url)
-
-
-def cosine(a: np.ndarray, b: list[float] | None) -> float:
-    if b is None:
-        return 0.0
-    v = np.asarray(b, dtype=np.float32)
-    return float(np.dot(a, v) / (np.linalg.norm(a) * np.linalg.norm(v) or 1.0))
+    return Citation(p.id, p.citation, p.document_id, p.jurisdiction, p.title, layer, p.text, p.url, p.instrument_type)

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.answer import Citation, citation_of, cosine, law_types
+from kb.answer import Citation, citation_of, law_types
 from kb.jurisdictions import load_jurisdictions
 from kb.retrieve import Searcher, SearchError, SearchFilters
+from kb.text import cosine
 from kb.topics import load_topics
 
 PROVISIONS_PER_CELL = 2

@@ -10,11 +10,11 @@ import warnings
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 import numpy as np
 import qdrant_edge as qe
-from haystack import Document, component
+from haystack import Document
 from haystack.dataclasses import SparseEmbedding
 
 _ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -159,7 +159,6 @@ def embedding_text(document: Document, meta_fields: tuple[str, ...]) -> str:
     return f"{context}\n{document.content or ''}" if context else document.content or ""
 
 
-@component
 class PassageEmbedder:
     """Adds dense and sparse embeddings to passages; the citation and heading are embedded with the text."""
 
@@ -173,18 +172,20 @@ class PassageEmbedder:
         self.sparse = sparse
         self.meta_fields_to_embed = meta_fields_to_embed
 
-    @component.output_types(documents=list[Document])
-    def run(self, documents: list[Document]) -> dict[str, list[Document]]:
+    def embed(self, documents: list[Document]) -> list[Document]:
         texts = [embedding_text(document, self.meta_fields_to_embed) for document in documents]
         vectors = self.dense.encode(texts)
-        embedded = [
+        return [
             replace(document, embedding=vector.tolist(), sparse_embedding=self.sparse.document(text))
             for document, text, vector in zip(documents, texts, vectors, strict=True)
         ]
-        return {"documents": embedded}
 
 
-@component
+class QueryVectors(NamedTuple):
+    dense: list[float]
+    sparse: SparseEmbedding
+
+
 class QueryEmbedder:
     """Dense and sparse embeddings of a query."""
 
@@ -194,6 +195,5 @@ class QueryEmbedder:
         # A question is embedded once though search, the drafter's support check and compare all need it.
         self.vector = lru_cache(maxsize=256)(lambda text: self.dense.encode([text])[0])
 
-    @component.output_types(embedding=list[float], sparse_embedding=SparseEmbedding)
-    def run(self, text: str) -> dict[str, object]:
-        return {"embedding": self.vector(text).tolist(), "sparse_embedding": self.sparse.query(text)}
+    def embed(self, text: str) -> QueryVectors:
+        return QueryVectors(self.vector(text).tolist(), self.sparse.query(text))

@@ -31,6 +31,16 @@ DEFAULT_QUESTIONS = (
     "What must the person show, and to whom, before each provision applies?",
     "How do the international and national provisions differ, and which is more favourable to the person?",
 )
+# OSCOLA's groups of a bibliography, in its order, by instrument type.
+BIBLIOGRAPHY_GROUPS = {
+    "case": "Cases",
+    "treaty": "Treaties",
+    "statute": "Legislation",
+    "regulation": "Legislation",
+    "directive": "EU legislation",
+    "guidance": "Guidance",
+    "case_study": "Training materials",
+}
 _QUESTION = re.compile(r"^\s*\d+\.\s+(.*\S)", re.M)
 
 
@@ -79,10 +89,7 @@ def from_topics(searcher: Searcher, topics: list[str], jurisdictions: list[str],
             if not cell.provisions:
                 missing.append(f"No provision on {labels[topic].label.lower()} was found for {code}.")
             section.provisions += [
-                Quoted(
-                    c.citation, c.title, c.text, c.url, "statute" if c.layer == "national" else "treaty", c.document_id
-                )
-                for c in cell.provisions
+                Quoted(c.citation, c.title, c.text, c.url, c.instrument_type, c.document_id) for c in cell.provisions
             ]
         section.cases = _case_studies(searcher, f"{labels[topic].label}. {labels[topic].description}")
         if not section.cases:
@@ -130,10 +137,8 @@ def _case_studies(searcher: Searcher, query: str) -> list[Quoted]:
 def _sections(searcher: Searcher, document_id: str) -> list[tuple[str, str]]:
     """A case study's sections in order, without its summary line, discussion questions and the
     provisions a good answer cites (the trainer's key)."""
-    filters = {"field": "meta.document_id", "operator": "==", "value": document_id}
-    passages = sorted(searcher.store.filter_documents(filters), key=lambda d: d.meta["start"])
     sections: list[tuple[str, str]] = []
-    for d in passages:
+    for d in searcher.index.passages(document_id):
         heading, body = d.meta.get("heading") or "", " ".join((d.content or "").split())
         if not heading or heading.lower() in _NOT_IN_A_HANDOUT:
             continue
@@ -153,8 +158,7 @@ def _questions(searcher: Searcher, cases: list[Quoted]) -> list[str]:
     for case in cases:
         if case.instrument_type != "case_study":
             continue
-        filters = {"field": "meta.document_id", "operator": "==", "value": case.document_id}
-        for passage in searcher.store.filter_documents(filters):
+        for passage in searcher.index.passages(case.document_id):
             if passage.meta["citation"].endswith(", discussion questions"):
                 questions += _QUESTION.findall(passage.content or "")
     return questions or list(DEFAULT_QUESTIONS)
@@ -162,17 +166,10 @@ def _questions(searcher: Searcher, cases: list[Quoted]) -> list[str]:
 
 def bibliography(pack: Pack) -> dict[str, list[str]]:
     """OSCOLA-style entries by kind, sorted: cases by name, instruments by title."""
-    groups: dict[str, list[str]] = {"Cases": [], "Treaties": [], "Legislation": [], "Training materials": []}
+    groups: dict[str, list[str]] = {group: [] for group in dict.fromkeys(BIBLIOGRAPHY_GROUPS.values())}
     for source in pack.sources():
-        kind = source.instrument_type
-        if kind == "case":
-            groups["Cases"].append(source.title)
-        elif kind == "case_study":
-            groups["Training materials"].append(f"Haven, {source.title}")
-        elif kind == "treaty":
-            groups["Treaties"].append(source.title)
-        else:
-            groups["Legislation"].append(source.title)
+        entry = f"Haven, {source.title}" if source.instrument_type == "case_study" else source.title
+        groups[BIBLIOGRAPHY_GROUPS.get(source.instrument_type, "Legislation")].append(entry)
     return {kind: sorted(set(entries)) for kind, entries in groups.items() if entries}
 
 

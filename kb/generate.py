@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from haystack.components.generators.chat import OpenAIChatGenerator
@@ -23,6 +22,7 @@ from haystack.utils import Secret
 from sentencex import segment
 
 from kb.statements import normalise
+from kb.text import cosine, terms
 
 # Calibrated with `python -m eval.answers --calibrate-support` on the gold set's drafts.
 MIN_LEXICAL_SUPPORT = 0.80
@@ -97,11 +97,9 @@ def check(
     passages: list[str],
     passage_vectors: list[np.ndarray],
     sentence_vector: np.ndarray,
-    words: Any,
-    stem: Any,
 ) -> Checked:
     """Whether a generated sentence may stay: markers present and in range, and support in the
-    passages it cites. `words` and `stem` are the answer module's word functions."""
+    passages it cites."""
     found = _MARKERS.search(sentence)
     if not found:
         return Checked(sentence, [], False, "cites no passage")
@@ -114,8 +112,6 @@ def check(
         [passages[n - 1] for n in numbers],
         [passage_vectors[n - 1] for n in numbers],
         sentence_vector,
-        words,
-        stem,
     )
     if lexical < MIN_LEXICAL_SUPPORT or embedding < MIN_EMBEDDING_SUPPORT:
         return Checked(
@@ -128,17 +124,10 @@ def check(
 
 
 def support(
-    claim: str, cited: list[str], cited_vectors: list[np.ndarray], claim_vector: np.ndarray, words: Any, stem: Any
+    claim: str, cited: list[str], cited_vectors: list[np.ndarray], claim_vector: np.ndarray
 ) -> tuple[float, float]:
-    """(share of the claim's words found in the cited passages, best cosine to a cited passage)."""
-    claimed = {stem(w) for w in words(claim)}
-    present = {stem(w) for text in cited for w in words(text)}
+    """(share of the claim's word stems found in the cited passages, best cosine to a cited passage)."""
+    claimed = terms(claim)
+    present = set().union(*(terms(text) for text in cited))
     lexical = len(claimed & present) / len(claimed) if claimed else 0.0
-    embedding = max(
-        (
-            float(np.dot(claim_vector, v) / ((np.linalg.norm(claim_vector) * np.linalg.norm(v)) or 1.0))
-            for v in cited_vectors
-        ),
-        default=0.0,
-    )
-    return lexical, embedding
+    return lexical, max((cosine(claim_vector, v) for v in cited_vectors), default=0.0)

@@ -9,13 +9,12 @@ from typing import Any
 from haystack import Document
 
 from kb import citations
-from kb.embed import QueryEmbedder
+from kb.embed import QueryEmbedder, QueryVectors
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit
 from kb.query_syntax import parse_query
-from kb.store.base import PassageStore
-from kb.store.registry import DocumentRecord, DocumentRegistry
-from kb.store.retrievers import HybridRetriever
+from kb.store.live import LiveIndex, all_of, of_document
+from kb.store.registry import DocumentRecord
 from kb.topics import topics_for
 
 MAX_QUERY_CHARS = 2000
@@ -73,31 +72,27 @@ _FILTER_FIELDS = {
 
 
 class Searcher:
-    def __init__(
-        self,
-        store: PassageStore,
-        registry: DocumentRegistry,
-        query_embedder: QueryEmbedder,
-        default_languages: list[str],
-    ):
-        self.store = store
-        self.registry = registry
+    def __init__(self, index: LiveIndex, query_embedder: QueryEmbedder, default_languages: list[str]):
+        self.index = index
         self.query_embedder = query_embedder
-        self.retriever = HybridRetriever(store)
         self.default_languages = default_languages
-        self._known: dict[str, set[str]] = {}
-        self._names: tuple[int, dict[str, str]] = (-1, {})
-        self._label_cache: dict[tuple[str, str], set[str]] = {}
+        # Filter values, instrument names and citation labels, kept while no document changes.
+        self._cached: tuple[int, dict[Any, Any]] = (0, {})
 
-    def forget_cached_values(self) -> None:
-        """After documents were added or removed: the known filter values and labels may differ."""
-        self._known.clear()
-        self._label_cache.clear()
+    def _cache(self) -> dict[Any, Any]:
+        generation = self.index.generation()
+        if self._cached[0] != generation:
+            self._cached = (generation, {})
+        return self._cached[1]
+
+    def close(self) -> None:
+        self.index.close()
 
     def known_values(self, field_name: str) -> set[str]:
-        if field_name not in self._known:
-            self._known[field_name] = set(self.store.value_counts(field_name))
-        return self._known[field_name]
+        cache = self._cache()
+        if ("known", field_name) not in cache:
+            cache["known", field_name] = set(self.index.facets(field_name))
+        return cache["known", field_name]
 
     def search(
         self,
@@ -119,28 +114,26 @@ class Searcher:
         parsed = parse_query(query)
         if not parsed.text.strip():
             raise SearchError("The query has nothing to search for besides what it excludes (NOT ...).")
-        store_filters = _all_of(self._store_filters(filters), parsed.filters())
+        store_filters = all_of(self._store_filters(filters), parsed.filters())
         cited = self._cited(parsed.text, store_filters)
         if cited:
             # The cited provision first, then what is nearest to it: its stored vector, its words.
             text = cited[0].content or ""
             embedding = cited[0].embedding or self.query_embedder.dense.encode([text])[0].tolist()
-            embedded = {"embedding": embedding, "sparse_embedding": self.query_embedder.sparse.query(text)}
+            vectors = QueryVectors(embedding, self.query_embedder.sparse.query(text))
         else:
-            embedded = self.query_embedder.run(text=parsed.text)
-        candidates = self.retriever.run(
-            query_embedding=embedded["embedding"],
-            query_sparse_embedding=embedded["sparse_embedding"],
-            filters=store_filters,
-            top_k=max(limit, FACET_DEPTH if facets else RERANK_DEPTH) + len(cited),
-        )["documents"]
-        live = self.registry.get([d.meta["document_id"] for d in [*cited, *candidates]])
-        current = [d for d in candidates if _is_live(d, live)]
+            vectors = self.query_embedder.embed(parsed.text)
+        current = self.index.search(
+            vectors.dense,
+            vectors.sparse,
+            store_filters,
+            max(limit, FACET_DEPTH if facets else RERANK_DEPTH) + len(cited),
+        )
         if not cited:
             named = set() if filters.jurisdictions else load_jurisdictions().named_in(parsed.text)
             current = _favour(current, named, set() if filters.topics else set(topics_for("", parsed.text)))
         seen = {d.id for d in cited}
-        hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited if _is_live(d, live)]
+        hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited]
         hits += [SearchHit(Passage.from_document(d), d.score or 0.0) for d in current if d.id not in seen]
         counts = {name: _count(current, name) for name in FACET_FIELDS} if facets else {}
         hits = _collapse(hits)[:limit]
@@ -152,13 +145,12 @@ class Searcher:
     def _neighbours(self, passage: Passage) -> dict[str, dict[str, str] | None]:
         """The passages just before and after this one within its provision (document order)."""
         conditions = [
-            {"field": "meta.document_id", "operator": "==", "value": passage.document_id},
-            {"field": "meta.content_hash", "operator": "==", "value": passage.content_hash},
+            of_document(passage.document_id),
             {"field": "meta.language", "operator": "==", "value": passage.language},
             {"field": "meta.start", "operator": ">=", "value": passage.start - CONTEXT_CHARS},
             {"field": "meta.start", "operator": "<=", "value": passage.end + CONTEXT_CHARS},
         ]
-        nearby = self.store.filter_documents({"operator": "AND", "conditions": conditions})
+        nearby = self.index.filter({"operator": "AND", "conditions": conditions})
         same = sorted(
             (d for d in nearby if _provision(d.meta["provision_path"]) == _provision(passage.provision_path)),
             key=lambda d: d.meta["start"],
@@ -177,17 +169,12 @@ class Searcher:
 
     def passage(self, passage_id: str) -> Passage | None:
         """A passage of a live document version by id; None when there is none."""
-        current = self._live_by_id([passage_id])
+        current = self.index.by_ids([passage_id])
         return Passage.from_document(current[0]) if current else None
 
     def missing_passages(self, passage_ids: list[str]) -> set[str]:
         """Those of these passage ids that are no longer in a live document version."""
-        return set(passage_ids) - {d.id for d in self._live_by_id(passage_ids)}
-
-    def _live_by_id(self, passage_ids: list[str]) -> list[Document]:
-        found = self.store.get_documents_by_id(passage_ids)
-        live = self.registry.get([d.meta["document_id"] for d in found])
-        return [d for d in found if _is_live(d, live)]
+        return set(passage_ids) - {d.id for d in self.index.by_ids(passage_ids)}
 
     def cited_passage(self, citation: str) -> Passage | None:
         """The first passage of the provision a citation names ("CETS No 197, art 13(1)")."""
@@ -202,20 +189,20 @@ class Searcher:
             {"field": "meta.document_id", "operator": "in", "value": sorted({p.document_id for p in passages})},
             {"field": "id", "operator": "in", "value": [p.id for p in passages]},
         ]
-        found = self.store.filter_documents({"operator": "AND", "conditions": conditions})
+        found = self.index.filter({"operator": "AND", "conditions": conditions})
         return {d.id: d.embedding for d in found if d.embedding is not None}
 
     def instrument_names(self) -> dict[str, str]:
         """Loose names and aliases of the indexed instruments -> the names their citations use."""
-        count = self.registry.store.count_documents()
-        if self._names[0] != count:  # documents were added or removed since the last look
+        cache = self._cache()
+        if "names" not in cache:
             names: dict[str, str] = {}
-            for record in self.registry.all().values():
+            for record in self.index.records().values():
                 for name in [*record.aliases, record.cite_as]:
                     if record.cite_as and citations.loose(name):
                         names[citations.loose(name)] = record.cite_as
-            self._names = (count, names)
-        return self._names[1]
+            cache["names"] = names
+        return cache["names"]
 
     def _cited(self, query: str, store_filters: dict[str, Any] | None) -> list[Document]:
         """The passages of the provision a query cites, in document order; [] when it cites none."""
@@ -235,13 +222,13 @@ class Searcher:
             {"field": "meta.citation", "operator": "in", "value": sorted(chosen)},
             *([store_filters] if store_filters else []),
         ]
-        passages = self.store.filter_documents({"operator": "AND", "conditions": conditions})
+        passages = self.index.filter({"operator": "AND", "conditions": conditions})
         return sorted(passages, key=lambda d: (-chosen[d.meta["citation"]], d.meta["document_id"], d.meta["start"]))
 
     def _graded(self, wanted: citations.CitationQuery) -> tuple[list[DocumentRecord], dict[str, tuple[int, int]]]:
         """The documents cited as `wanted.instrument`, and their labels that match the designator
         with (grade, depth)."""
-        records = [r for r in self.registry.all().values() if r.cite_as == wanted.instrument]
+        records = [r for r in self.index.records().values() if r.cite_as == wanted.instrument]
         graded = {}
         for label in {label for record in records for label in self._labels(record)}:
             parts = citations.split_label(label)
@@ -263,7 +250,7 @@ class Searcher:
         """Instruments the query names by title that no indexed document is ("Modern Slavery Act")."""
         known = [
             citations.loose(name)
-            for record in self.registry.all().values()
+            for record in self.index.records().values()
             for name in (
                 record.title,
                 record.cite_as,
@@ -283,16 +270,10 @@ class Searcher:
 
     def _labels(self, record: DocumentRecord) -> set[str]:
         """The citation labels of a document's live version (a facet on the keyword index), kept."""
-        key = (record.document_id, record.content_hash)
-        if key not in self._label_cache:
-            conditions = [
-                {"field": "meta.document_id", "operator": "==", "value": record.document_id},
-                {"field": "meta.content_hash", "operator": "==", "value": record.content_hash},
-            ]
-            self._label_cache[key] = set(
-                self.store.value_counts("citation", {"operator": "AND", "conditions": conditions})
-            )
-        return self._label_cache[key]
+        cache = self._cache()
+        if ("labels", record.document_id) not in cache:
+            cache["labels", record.document_id] = set(self.index.facets("citation", of_document(record.document_id)))
+        return cache["labels", record.document_id]
 
     def _store_filters(self, filters: SearchFilters) -> dict[str, Any] | None:
         conditions = []
@@ -329,14 +310,9 @@ class Searcher:
         scope = load_jurisdictions()
         return sorted(
             record.document_id
-            for record in self.registry.all().values()
+            for record in self.index.records().values()
             if any(scope.binds(record.document_id, record.jurisdiction, code) for code in codes)
         )
-
-
-def _is_live(document: Document, live: dict[str, Any]) -> bool:
-    record = live.get(document.meta["document_id"])
-    return record is not None and record.content_hash == document.meta["content_hash"]
 
 
 def _favour(documents: list[Document], jurisdictions: set[str], topics: set[str]) -> list[Document]:
@@ -374,13 +350,6 @@ def _collapse(hits: list[SearchHit]) -> list[SearchHit]:
         else:
             kept[key] = hit
     return list(kept.values())
-
-
-def _all_of(*filters: dict[str, Any] | None) -> dict[str, Any] | None:
-    present = [f for f in filters if f]
-    if len(present) < 2:
-        return present[0] if present else None
-    return {"operator": "AND", "conditions": present}
 
 
 def _provision(path: list[str]) -> list[str]:

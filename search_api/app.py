@@ -6,7 +6,7 @@ them at a Qdrant server or cluster with KB_QDRANT_URL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -15,25 +15,27 @@ from fastapi.responses import JSONResponse
 from haystack.errors import FilterError
 
 from kb.collections import AlreadyThere, CollectionError, NoSuchCollection
-from kb.config import Settings, get_settings
 from kb.retrieve import SearchError
 from kb.store import StoreError
 from search_api import api, web
 from search_api.library import Library, NotFound
 
 
-def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
-    """An app over `library` when given (kept open), else one opened from settings at startup."""
-    settings = settings or (library.settings if library else get_settings())
+def create_app(library: Library | Callable[[], Library], cors_origins: list[str] | None = None) -> FastAPI:
+    """An app over `library`: an open one is kept open; a factory (cli/wiring.py's open_library) is
+    called at startup, and what it opened is closed at shutdown."""
+    if isinstance(library, Library):
+        cors_origins = library.settings.cors_origins if cors_origins is None else cors_origins
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.library = library or Library.open(settings)
+        opened = library if isinstance(library, Library) else library()
+        app.state.library = opened
         try:
             yield
         finally:
-            if library is None:
-                app.state.library.close()
+            if opened is not library:
+                opened.close()
 
     app = FastAPI(
         title="Haven",
@@ -41,10 +43,8 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         version="0.1.0",
         lifespan=lifespan,
     )
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "PATCH", "DELETE"]
-        )
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "PATCH", "DELETE"])
 
     def reason(status: int):  # noqa: ANN202
         async def handler(request: Request, error: Exception) -> JSONResponse:

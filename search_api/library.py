@@ -1,5 +1,6 @@
-"""What the API and web UI serve from: one store, its registry, the searcher, the drafter, the
-indexer and the collections, opened once per process (the embedded store locks its directory)."""
+"""What the API and web UI serve from: the live index (through the searcher), the drafter, the
+indexer and the collections, opened once per process (the embedded store locks its directory;
+cli/wiring.py opens them)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.metadata import Overrides
-from ingest.pipeline import Indexer, IngestReport, live_passages, remove_document
-from kb import export, services
+from ingest.pipeline import Indexer, IngestReport
+from kb import export
 from kb.answer import Answerer
 from kb.collections import Collections, Item
 from kb.config import Settings
@@ -32,29 +33,20 @@ class Library:
     collections: Collections
     _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    @classmethod
-    def open(cls, settings: Settings) -> Library:
-        searcher = services.searcher(settings)
-        indexer = Indexer(searcher.store, searcher.registry, services.passage_embedder(settings))
-        collections = Collections(settings.data_dir / "collections.sqlite3")
-        return cls(settings, searcher, services.answerer(settings, searcher), indexer, collections)
-
     def close(self) -> None:
         self.collections.close()
-        services.close_searcher(self.searcher)
+        self.searcher.close()
 
     # --- reading -------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
-        records = self.searcher.registry.all().values()
+        records = self.searcher.index.records().values()
         return sorted((_record_json(r) for r in records), key=lambda d: (d["jurisdiction"], d["title"]))
 
     def document(self, document_id: str) -> dict[str, Any]:
-        record = self.searcher.registry.get([document_id]).get(document_id)
+        record = self.searcher.index.record(document_id)
         if record is None:
             raise NotFound(f"No document {document_id!r} in the index.")
-        passages = [
-            Passage.from_document(d) for d in live_passages(self.searcher.store, self.searcher.registry, document_id)
-        ]
+        passages = [Passage.from_document(d) for d in self.searcher.index.passages(document_id)]
         first = passages[0] if passages else None
         outline = [
             {
@@ -78,7 +70,7 @@ class Library:
         return p.as_json()
 
     def jurisdictions(self) -> list[dict[str, Any]]:
-        counts = self.searcher.store.value_counts("jurisdiction")
+        counts = self.searcher.index.facets("jurisdiction")
         scope = load_jurisdictions()
         codes = sorted(set(scope.by_code) | set(counts))
         return [
@@ -93,7 +85,7 @@ class Library:
         ]
 
     def topics(self) -> list[dict[str, Any]]:
-        counts = self.searcher.store.value_counts("topics")
+        counts = self.searcher.index.facets("topics")
         return [
             {"id": t.id, "label": t.label, "description": t.description, "passages": counts.get(t.id, 0)}
             for t in load_topics()
@@ -126,8 +118,8 @@ class Library:
     def health(self) -> dict[str, Any]:
         return {
             "status": "ok",
-            "documents": self.searcher.registry.store.count_documents(),
-            "passages": self.searcher.store.count_documents(),
+            "documents": len(self.searcher.index.records()),
+            "passages": self.searcher.index.count(),
             "store": "server" if self.settings.qdrant_url else "embedded",
             "drafter": "generative" if self.answerer.generator else "extractive",
         }
@@ -144,16 +136,13 @@ class Library:
             report = self.indexer.ingest([path], overrides)
             if report.skipped:
                 path.unlink(missing_ok=True)
-        self.searcher.forget_cached_values()
         return report
 
     def remove(self, document_id: str) -> int:
         with self._write_lock:
-            if document_id not in self.searcher.registry.get([document_id]):
+            if self.searcher.index.record(document_id) is None:
                 raise NotFound(f"No document {document_id!r} in the index.")
-            removed = remove_document(self.searcher.store, self.searcher.registry, document_id)
-        self.searcher.forget_cached_values()
-        return removed
+            return self.searcher.index.remove(document_id)
 
 
 def _record_json(record: Any) -> dict[str, Any]:

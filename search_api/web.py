@@ -6,7 +6,6 @@ Collections are edited with plain POST forms, each answered by a redirect (post/
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,13 +16,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.collections import MAX_NAME, MAX_NOTE, AlreadyThere, CollectionError, NoSuchCollection
 from kb.compare import NOT_FOUND, compare
 from kb.model import INSTRUMENT_TYPES
 from kb.query_syntax import parse_query
 from kb.retrieve import MAX_QUERY_CHARS, SearchError, SearchFilters
+from kb.text import stem, terms, token_spans
 from kb.topics import load_topics
 from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library, NotFound
@@ -31,7 +30,6 @@ from search_api.library import Library, NotFound
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(default_response_class=HTMLResponse)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]{2,}")
 
 
 def mount_static(app: FastAPI) -> None:
@@ -39,13 +37,13 @@ def mount_static(app: FastAPI) -> None:
 
 
 def highlight(text: str, query: str) -> Markup:
-    """The text, escaped, with the query's words marked (<mark>); case-insensitive, whole words."""
-    words = {w.lower() for w in _WORD.findall(parse_query(query).text)} - STOP_WORDS if query else set()
-    if not words:
+    """The text, escaped, with the words that share a stem with a query word marked (<mark>):
+    "victims" marks "victim", "identified" marks "identify"."""
+    stems = terms(parse_query(query).text) if query else set()
+    if not stems:
         return escape(text)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\w*", re.I)
     out, last = [], 0
-    for match in pattern.finditer(text):
+    for match in (m for m in token_spans(text) if stem(m.group(0)) in stems):
         out += [escape(text[last : match.start()]), Markup("<mark>"), escape(match.group(0)), Markup("</mark>")]
         last = match.end()
     out.append(escape(text[last:]))

@@ -13,9 +13,8 @@ from ingest.metadata import Overrides
 from kb.config import Settings
 from kb.embed import PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.retrieve import Searcher
-from kb.store import DocumentRegistry, EdgeDocumentStore
+from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 from search_api.app import create_app
-from search_api.library import Library
 
 from .serving import serving
 
@@ -59,6 +58,12 @@ def registry(tmp_path: Path):
 
 
 @pytest.fixture
+def index(store, registry) -> LiveIndex:
+    """The two stores as the live index every reader and the indexer go through."""
+    return LiveIndex(store, registry)
+
+
+@pytest.fixture
 def fixture_docs(tmp_path: Path) -> Path:
     """A writable copy of the team's fixture documents."""
     target = tmp_path / "docs"
@@ -80,7 +85,7 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path, 
 
     folder = tmp_path_factory.mktemp("corpus-index")
     store, registry = EdgeDocumentStore(folder / "shard"), DocumentRegistry(EdgeDocumentStore(folder / "registry"))
-    report = Indexer(store, registry, passage_embedder).ingest([shared_corpus])
+    report = Indexer(LiveIndex(store, registry), passage_embedder).ingest([shared_corpus])
     yield store, registry, report
     store.close()
     registry.close()
@@ -89,7 +94,7 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path, 
 @pytest.fixture(scope="session")
 def corpus_searcher(corpus_index, query_embedder) -> Searcher:
     store, registry, _ = corpus_index
-    return Searcher(store, registry, query_embedder, ["en"])
+    return Searcher(LiveIndex(store, registry), query_embedder, ["en"])
 
 
 def write_pdf(path: Path, pages: list[str], title: str = "") -> None:
@@ -132,16 +137,17 @@ def library(tmp_path_factory, model_cache):
         "A deceived person may ask for shelter.\n",
         encoding="utf-8",
     )
+    from cli.wiring import open_library
+
     settings = Settings(data_dir=data, api_keys=[API_KEY])
-    library = Library.open(settings)
+    library = open_library(settings)
     library.indexer.ingest([docs], Overrides())
     library.indexer.ingest([hostile], Overrides(jurisdiction="US", instrument_type="guidance", title="<b>Hostile</b>"))
-    library.searcher.forget_cached_values()
     yield library
     library.close()
 
 
 @pytest.fixture(scope="session")
 def base_url(library):
-    with serving(create_app(library=library)) as url:
+    with serving(create_app(library)) as url:
         yield url

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 
 from eval.answers import sentence_supported
-from kb.answer import MIN_SIMILARITY, Citation, Draft, Supported, quote, select, stem
+from kb.answer import MIN_SIMILARITY, Citation, Draft, Supported, quote, select
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
 from kb.model import Passage, SearchHit
 from kb.statements import statements
+from kb.text import stem
 
 CONDITIONS = (
     "(4a) A foreigner who has been the victim of a criminal offence is to be granted a permit.\n\n"

@@ -52,11 +52,11 @@ def test_a_vignette_is_labelled_fictional_and_points_to_provisions(entry):
 
 
 def test_case_studies_are_indexed_with_their_own_types_and_section_citations(tmp_path, passage_embedder):
-    from kb.store import DocumentRegistry, EdgeDocumentStore
+    from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 
     store, registry = EdgeDocumentStore(tmp_path / "passages"), DocumentRegistry(EdgeDocumentStore(tmp_path / "reg"))
     try:
-        report = Indexer(store, registry, passage_embedder).ingest([CASE_STUDIES], Overrides())
+        report = Indexer(LiveIndex(store, registry), passage_embedder).ingest([CASE_STUDIES], Overrides())
         assert not report.skipped and len(report.indexed) == len(MANIFEST)
         rantsev = store.filter_documents(
             {"field": "meta.document_id", "operator": "==", "value": "case-rantsev-v-cyprus-and-russia"}

@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import FIXTURES
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "cli"]
 
 
 @pytest.fixture(scope="module")

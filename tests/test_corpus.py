@@ -8,6 +8,7 @@ import pytest
 
 from kb.model import cites_within
 from kb.retrieve import SearchFilters
+from kb.store import LiveIndex
 
 pytestmark = pytest.mark.corpus
 
@@ -41,7 +42,7 @@ def test_jurisdiction_filter_keeps_to_that_jurisdiction(corpus_searcher):
 
 
 def test_a_states_scope_adds_the_treaties_binding_it_and_no_others(corpus_searcher):
-    national = {doc for doc in corpus_searcher.registry.all() if doc.split("-")[0] in {"us", "de"}}
+    national = {doc for doc in corpus_searcher.index.records() if doc.split("-")[0] in {"us", "de"}}
     us = set(corpus_searcher.in_scope(["US"]))
     # Party to the Palermo Protocol, UNTOC and the 1967 Protocol; not to the 1951 Convention, the ILO
     # Protocol or any Council of Europe treaty.
@@ -206,9 +207,7 @@ KNOWN_PROVISIONS = [
 @pytest.mark.parametrize(("document_id", "phrase", "citation"), KNOWN_PROVISIONS)
 def test_known_phrase_sits_in_the_passage_with_the_right_citation(corpus_index, document_id, phrase, citation):
     store, registry, _ = corpus_index
-    from ingest.pipeline import live_passages
-
-    holding = [d for d in live_passages(store, registry, document_id) if phrase in " ".join(d.content.split())]
+    holding = [d for d in LiveIndex(store, registry).passages(document_id) if phrase in " ".join(d.content.split())]
     assert holding, f"no passage of {document_id} holds the phrase"
     assert holding[0].meta["citation"] == citation
 

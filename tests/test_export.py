@@ -23,12 +23,13 @@ CASE_STUDIES = Path(__file__).resolve().parent.parent / "corpus" / "case-studies
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory, passage_embedder, query_embedder):
-    from kb.store import DocumentRegistry, EdgeDocumentStore
+    from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 
     folder = tmp_path_factory.mktemp("export-index")
     store, registry = EdgeDocumentStore(folder / "passages"), DocumentRegistry(EdgeDocumentStore(folder / "registry"))
-    Indexer(store, registry, passage_embedder).ingest([FIXTURES / "legal", CASE_STUDIES], Overrides())
-    yield Searcher(store, registry, query_embedder, ["en"])
+    index = LiveIndex(store, registry)
+    Indexer(index, passage_embedder).ingest([FIXTURES / "legal", CASE_STUDIES], Overrides())
+    yield Searcher(index, query_embedder, ["en"])
     store.close()
     registry.close()
 
@@ -59,7 +60,7 @@ def test_a_pack_from_a_collection_quotes_each_item_with_its_citation(tmp_path, s
         p
         for p in (
             searcher.passage(d.id)
-            for d in searcher.store.filter_documents(
+            for d in searcher.index.store.filter_documents(
                 {"field": "meta.citation", "operator": "==", "value": "Rantsev v Cyprus and Russia, holding"}
             )
         )
@@ -129,7 +130,7 @@ def test_answers_never_quote_fictional_vignettes_and_matrix_cells_hold_only_prov
 
     vignettes = {
         d.meta["document_id"]
-        for d in searcher.store.filter_documents(
+        for d in searcher.index.store.filter_documents(
             {"field": "meta.instrument_type", "operator": "==", "value": "case_study"}
         )
     }

@@ -14,9 +14,9 @@ def passages_of(store, document_id: str):
     return store.filter_documents({"field": "meta.document_id", "operator": "==", "value": document_id})
 
 
-def test_ingest_indexes_every_format_and_reports_the_broken_file(store, registry, passage_embedder, fixture_docs):
+def test_ingest_indexes_every_format_and_reports_the_broken_file(store, index, passage_embedder, fixture_docs):
     events = []
-    report = Indexer(store, registry, passage_embedder).ingest([fixture_docs], on_progress=events.append)
+    report = Indexer(index, passage_embedder).ingest([fixture_docs], on_progress=events.append)
     indexed = {doc_id for _, doc_id, _ in report.indexed}
     assert indexed == {
         "model-convention",
@@ -43,8 +43,8 @@ def test_ingest_indexes_every_format_and_reports_the_broken_file(store, registry
         assert document.embedding is not None and len(document.embedding) == 384
 
 
-def test_reingesting_unchanged_files_changes_nothing(store, registry, passage_embedder, fixture_docs):
-    indexer = Indexer(store, registry, passage_embedder)
+def test_reingesting_unchanged_files_changes_nothing(store, index, passage_embedder, fixture_docs):
+    indexer = Indexer(index, passage_embedder)
     indexer.ingest([fixture_docs / "legal"])
     before = {d.id: d.content for d in store.filter_documents()}
     again = indexer.ingest([fixture_docs / "legal"])
@@ -52,8 +52,8 @@ def test_reingesting_unchanged_files_changes_nothing(store, registry, passage_em
     assert {d.id: d.content for d in store.filter_documents()} == before
 
 
-def test_changed_file_replaces_all_its_old_passages(store, registry, passage_embedder, fixture_docs):
-    indexer = Indexer(store, registry, passage_embedder)
+def test_changed_file_replaces_all_its_old_passages(store, index, passage_embedder, fixture_docs):
+    indexer = Indexer(index, passage_embedder)
     indexer.ingest([fixture_docs / "legal"])
     code = fixture_docs / "legal" / "model-code.md"
     code.write_text(code.read_text().split("#### § 402")[0].replace("four-year", "five-year"))
@@ -66,12 +66,12 @@ def test_changed_file_replaces_all_its_old_passages(store, registry, passage_emb
     assert len(passages_of(store, "model-convention")) > 0  # the other document is untouched
 
 
-def test_interrupted_ingest_is_repaired_by_the_next_run(store, registry, passage_embedder, fixture_docs, monkeypatch):
-    from ingest.pipeline import live_passages
-
-    indexer = Indexer(store, registry, passage_embedder)
+def test_interrupted_ingest_is_repaired_by_the_next_run(
+    store, registry, index, passage_embedder, fixture_docs, monkeypatch
+):
+    indexer = Indexer(index, passage_embedder)
     indexer.ingest([fixture_docs / "legal"])
-    old = [d.content for d in live_passages(store, registry, "model-code")]
+    old = [d.content for d in index.passages("model-code")]
     code = fixture_docs / "legal" / "model-code.md"
     code.write_text(code.read_text().split("#### § 402")[0].replace("four-year", "five-year"))
 
@@ -83,15 +83,15 @@ def test_interrupted_ingest_is_repaired_by_the_next_run(store, registry, passage
     with pytest.raises(KeyboardInterrupt):
         indexer.ingest([fixture_docs / "legal"])
     monkeypatch.undo()
-    assert [d.content for d in live_passages(store, registry, "model-code")] == old
+    assert [d.content for d in index.passages("model-code")] == old
     assert len(passages_of(store, "model-code")) > len(old)
 
     # Killed after the commit, before the old version is deleted: the new version is live, whole.
-    monkeypatch.setattr(indexer, "_remove_other_versions", crash)
+    monkeypatch.setattr(index, "_remove_other_versions", crash)
     with pytest.raises(KeyboardInterrupt):
         indexer.ingest([fixture_docs / "legal"])
     monkeypatch.undo()
-    live = live_passages(store, registry, "model-code")
+    live = index.passages("model-code")
     assert len(live) == 2 and "five-year" in " ".join(d.content for d in live)
 
     report = indexer.ingest([fixture_docs / "legal"])  # the next run clears what was left
@@ -101,8 +101,8 @@ def test_interrupted_ingest_is_repaired_by_the_next_run(store, registry, passage
     assert len(current) == current[0].meta["passage_count"] == 2
 
 
-def test_options_supply_metadata_for_files_without_a_manifest(store, registry, passage_embedder, fixture_docs):
-    report = Indexer(store, registry, passage_embedder).ingest(
+def test_options_supply_metadata_for_files_without_a_manifest(store, index, passage_embedder, fixture_docs):
+    report = Indexer(index, passage_embedder).ingest(
         [fixture_docs / "notes.txt"], Overrides(jurisdiction="gb", instrument_type="guidance", title="Helpline notes")
     )
     assert report.skipped == []
@@ -114,8 +114,8 @@ def test_options_supply_metadata_for_files_without_a_manifest(store, registry, p
     )
 
 
-def test_bad_options_and_missing_paths_are_reported(store, registry, passage_embedder, fixture_docs):
-    report = Indexer(store, registry, passage_embedder).ingest(
+def test_bad_options_and_missing_paths_are_reported(store, index, passage_embedder, fixture_docs):
+    report = Indexer(index, passage_embedder).ingest(
         [fixture_docs / "notes.txt", fixture_docs / "missing.md"], Overrides(instrument_type="poem")
     )
     reasons = {path.name: reason for path, reason in report.skipped}
@@ -124,10 +124,10 @@ def test_bad_options_and_missing_paths_are_reported(store, registry, passage_emb
     assert store.count_documents() == 0
 
 
-def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, registry, passage_embedder, fixture_docs):
-    from ingest.pipeline import remove_document
-
-    indexer = Indexer(store, registry, passage_embedder)
+def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(
+    store, registry, index, passage_embedder, fixture_docs
+):
+    indexer = Indexer(index, passage_embedder)
     indexer.ingest([fixture_docs / "legal", fixture_docs / "notes.txt"])
     (fixture_docs / "legal" / "model-code.md").unlink()
     kept = indexer.ingest([fixture_docs / "legal"])  # without --prune nothing is removed
@@ -136,17 +136,17 @@ def test_prune_removes_documents_whose_files_are_gone_and_remove_by_id(store, re
     assert report.pruned == ["model-code"]
     assert passages_of(store, "model-code") == []
     assert passages_of(store, "notes")  # read from elsewhere: not pruned
-    assert remove_document(store, registry, "notes") > 0 and passages_of(store, "notes") == []
+    assert index.remove("notes") > 0 and passages_of(store, "notes") == []
     assert set(registry.all()) == {"model-convention"}
 
 
-def test_pdf_passages_are_stored_with_their_page(store, registry, passage_embedder, fixture_docs):
+def test_pdf_passages_are_stored_with_their_page(store, index, passage_embedder, fixture_docs):
     write_pdf(
         fixture_docs / "act.pdf",
         ["Section 1 Scope\n\nThis Act applies to victims.", "Section 2 Aid\n\nLegal aid is free."],
     )
     (fixture_docs / "damaged.pdf").write_bytes((fixture_docs / "act.pdf").read_bytes()[:400])
-    report = Indexer(store, registry, passage_embedder).ingest([fixture_docs], Overrides(jurisdiction="GB"))
+    report = Indexer(index, passage_embedder).ingest([fixture_docs], Overrides(jurisdiction="GB"))
     assert "truncated" in dict((path.name, reason) for path, reason in report.skipped)["damaged.pdf"]
     pages = {doc.meta["citation"]: doc.meta["page"] for doc in passages_of(store, "act")}
     assert pages == {"act, s 1": 1, "act, s 2": 2}

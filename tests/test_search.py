@@ -6,7 +6,7 @@ import pytest
 
 from ingest.pipeline import Indexer
 from kb.retrieve import Searcher, SearchError, SearchFilters
-from kb.store import DocumentRegistry, EdgeDocumentStore
+from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,9 @@ def searcher(tmp_path_factory, passage_embedder, query_embedder):
     shutil.copytree(FIXTURES / "legal", docs / "legal")
     folder = tmp_path_factory.mktemp("index")
     store, registry = EdgeDocumentStore(folder / "shard"), DocumentRegistry(EdgeDocumentStore(folder / "registry"))
-    Indexer(store, registry, passage_embedder).ingest([docs])
-    yield Searcher(store, registry, query_embedder, ["en"])
+    index = LiveIndex(store, registry)
+    Indexer(index, passage_embedder).ingest([docs])
+    yield Searcher(index, query_embedder, ["en"])
     store.close()
     registry.close()
 

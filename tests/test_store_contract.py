@@ -14,7 +14,6 @@ from haystack.document_stores.types import DuplicatePolicy
 from haystack.errors import FilterError
 
 from kb.store import EdgeDocumentStore, ServerDocumentStore, ShardedEdgeStore, StoreError
-from kb.store.retrievers import EmbeddingRetriever, HybridRetriever, SparseRetriever
 
 DIM = 384
 
@@ -182,28 +181,25 @@ def test_value_counts(filled):
 
 
 def test_embedding_search_ranks_nearest_first(filled):
-    found = EmbeddingRetriever(filled).run(query_embedding=unit(3), top_k=2)["documents"]
+    found = filled.embedding_search(unit(3), top_k=2)
     assert found[0].id == "c"
     assert found[0].score >= found[1].score
 
 
 def test_sparse_search_matches_terms(filled):
-    found = SparseRetriever(filled).run(query_sparse_embedding=SparseEmbedding(indices=[4], values=[1.0]))["documents"]
+    found = filled.sparse_search(SparseEmbedding(indices=[4], values=[1.0]))
     assert [d.id for d in found] == ["d"]
 
 
 def test_hybrid_search_fuses_and_respects_filters(filled):
-    retriever = HybridRetriever(filled)
-    found = retriever.run(
-        query_embedding=unit(2), query_sparse_embedding=SparseEmbedding(indices=[2], values=[1.0]), top_k=3
-    )["documents"]
+    found = filled.hybrid_search(unit(2), SparseEmbedding(indices=[2], values=[1.0]), top_k=3)
     assert found[0].id == "b"
-    scoped = retriever.run(
-        query_embedding=unit(2),
-        query_sparse_embedding=SparseEmbedding(indices=[2], values=[1.0]),
-        filters={"field": "meta.jurisdiction", "operator": "==", "value": "DE"},
-        top_k=3,
-    )["documents"]
+    scoped = filled.hybrid_search(
+        unit(2),
+        SparseEmbedding(indices=[2], values=[1.0]),
+        {"field": "meta.jurisdiction", "operator": "==", "value": "DE"},
+        3,
+    )
     assert [d.id for d in scoped] == ["c"]
 
 

@@ -3,6 +3,7 @@
 from kb.config import Settings
 from kb.store.base import PassageStore, StoreError
 from kb.store.edge import EdgeDocumentStore
+from kb.store.live import LiveIndex
 from kb.store.registry import DocumentRecord, DocumentRegistry
 from kb.store.server import ServerDocumentStore
 from kb.store.sharded import ShardedEdgeStore
@@ -22,14 +23,27 @@ def open_registry(settings: Settings) -> DocumentRegistry:
     return DocumentRegistry(open_store(settings, f"{settings.collection}-documents"))
 
 
+def open_index(settings: Settings) -> LiveIndex:
+    """The configured passage store and registry as one live index; close it when done."""
+    store = open_store(settings)
+    try:
+        registry = open_registry(settings)
+    except BaseException:
+        store.close()
+        raise
+    return LiveIndex(store, registry, shared=bool(settings.qdrant_url))
+
+
 __all__ = [
     "DocumentRecord",
     "DocumentRegistry",
     "EdgeDocumentStore",
+    "LiveIndex",
     "PassageStore",
     "ServerDocumentStore",
     "ShardedEdgeStore",
     "StoreError",
+    "open_index",
     "open_registry",
     "open_store",
 ]

@@ -1,9 +1,6 @@
-"""Which version of each document is live: the commit point of crash-safe indexing.
+"""Which version of each document is live: one record per document, in a store of its own.
 
-A document's new passages are written beside the old ones (passage ids include the content
-hash), then one write of its record here makes the new version live, then the old passages are
-deleted. Readers only show passages whose hash is the live one, so at every moment, a kill -9
-included, a document is seen wholly old or wholly new.
+Writing a record is the commit point of crash-safe indexing (kb/store/live.py).
 """
 
 from __future__ import annotations
@@ -25,8 +22,8 @@ class DocumentRecord:
     title: str = ""
     jurisdiction: str = ""
     instrument_type: str = ""
-    cite_as: str = ""  # the name in its citation labels, and other names users type for it
-    aliases: list[str] = field(default_factory=list)
+    cite_as: str = ""  # the instrument's name in its citation labels ("CETS No 197")
+    aliases: list[str] = field(default_factory=list)  # other names users type for it
 
 
 class DocumentRegistry:

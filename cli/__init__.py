@@ -1,0 +1,1 @@
+"""The `kb` command line: the assembly point above kb, ingest, search_api and eval."""
