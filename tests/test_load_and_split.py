@@ -29,6 +29,38 @@ def test_clean_markdown_removes_artefacts_and_unglues_headings():
     assert "#### Status of victims" in text
 
 
+def test_front_matter_is_read_as_yaml():
+    text, front = clean_markdown(
+        '---\ntitle: "Directive 2011/36/EU: on \\"trafficking\\""\nsummary: >\n  One long\n  folded line\n'
+        "published: 2011-04-15\nnumber: 36\nsubjects:\n  - trafficking\n---\n# Article 1\nBody\n"
+    )
+    assert front == {
+        "title": 'Directive 2011/36/EU: on "trafficking"',
+        "summary": "One long folded line\n",
+        "published": "2011-04-15",
+        "number": "36",
+    }  # lists and maps are not fields a document has
+    assert text.lstrip().startswith("# Article 1")
+
+
+def test_front_matter_that_yaml_refuses_is_read_line_by_line(tmp_path: Path):
+    page = tmp_path / "part11.md"
+    page.write_text(
+        "---\nurl: https://www.gov.uk/x\npart_name: Immigration Rules part 11: asylum\n---\n\n"
+        "# Part 11\n\n334. An asylum applicant may be granted asylum.\n"
+    )
+    loaded = load_file(page)
+    assert loaded.front_matter == {"url": "https://www.gov.uk/x", "part_name": "Immigration Rules part 11: asylum"}
+    assert not any("part_name" in block.text for block in loaded.blocks)
+
+
+def test_markdown_without_front_matter_keeps_all_its_text():
+    plain = "Introduction\n\nFirst part\n---\n\nSecond part\n------\n\nEnd\n"  # setext headings, not front matter
+    assert clean_markdown(plain) == (plain, {})
+    ruled = "---\n\nA rule at the top that nothing closes.\n"
+    assert clean_markdown(ruled) == (ruled, {})
+
+
 def test_partitioning_makes_no_network_attempt(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args}")
