@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from slugify import slugify as ascii_slug
+
 from ingest.load import LoadedFile
 from ingest.structure import is_numbered_heading
 from kb.model import INSTRUMENT_TYPES, JURISDICTION_NAMES
 
 INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "instruments.toml"
 CITATION_STYLES = ("treaty", "usc", "statute", "rules")
+# python-slugify would spell "§" as "ss" ("§ 25" -> "ss-25"); like ids before it, it is dropped.
+SLUG_REPLACEMENTS = [["§", " "]]
 
 
 @dataclass
@@ -66,7 +70,9 @@ def citation_names() -> dict[str, dict]:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "document"
+    """A document id from a file name: ASCII, lower case, words joined by "-". Letters of other
+    scripts are transliterated ("Übersetzung" -> "ubersetzung", "закон" -> "zakon")."""
+    return ascii_slug(text, replacements=SLUG_REPLACEMENTS) or "document"
 
 
 _JURISDICTION_HINTS = (
