@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pycountry
 from slugify import slugify as ascii_slug
 
 from ingest.load import LoadedFile
@@ -104,6 +105,11 @@ def infer_instrument_type(text: str) -> str:
     return "statute"
 
 
+def is_jurisdiction(code: str) -> bool:
+    """A state's ISO 3166-1 alpha-2 code ("FR"; not "XX" nor "UK") or an international body (UN, COE, EU, ILO)."""
+    return code in JURISDICTION_NAMES or pycountry.countries.get(alpha_2=code) is not None
+
+
 def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     entry = read_manifest(loaded.path.parent).get(loaded.path.name, {})
     text = "\n".join(block.text for block in loaded.blocks)
@@ -115,11 +121,7 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     jurisdiction = (
         overrides.jurisdiction or entry.get("jurisdiction") or hints.get("jurisdiction") or infer_jurisdiction(text)
     ).upper()
-    if (
-        jurisdiction != "UNKNOWN"
-        and jurisdiction not in JURISDICTION_NAMES
-        and not re.fullmatch(r"[A-Z]{2}", jurisdiction)
-    ):
+    if jurisdiction != "UNKNOWN" and not is_jurisdiction(jurisdiction):
         raise ManifestError(f"unknown jurisdiction {jurisdiction!r}: use an ISO 3166-1 code or one of UN, COE, EU, ILO")
     instrument_type = (
         overrides.instrument_type

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.load import SUPPORTED_SUFFIXES, LoadedFile, LoadError, clean_markdown, load_file
-from ingest.metadata import DocumentInfo, Overrides, document_info
+from ingest.metadata import DocumentInfo, ManifestError, Overrides, document_info
 from ingest.passages import MAX_PART_CHARS, build_passages, cite, provision_url
 from ingest.structure import Block, split_provisions
 
@@ -95,6 +95,19 @@ def test_broken_and_unsupported_files_raise_clear_errors(tmp_path: Path):
     empty.write_text("   \n")
     with pytest.raises(LoadError, match="no text"):
         load_file(empty)
+
+
+@pytest.mark.parametrize("code", ["XX", "UK", "ZZ", "EUR"])
+def test_a_jurisdiction_must_be_a_real_country_code_or_body(code):
+    loaded = LoadedFile(Path("t.md"), [Block("NarrativeText", "Victims shall be assisted.")], {})
+    with pytest.raises(ManifestError, match=f"unknown jurisdiction '{code}': use an ISO 3166-1 code or one of UN,"):
+        document_info(loaded, Overrides(jurisdiction=code))
+
+
+@pytest.mark.parametrize(("given", "code"), [("FR", "FR"), ("fr", "FR"), ("nl", "NL"), ("COE", "COE"), ("ilo", "ILO")])
+def test_iso_country_codes_and_international_bodies_are_accepted(given, code):
+    loaded = LoadedFile(Path("t.md"), [Block("NarrativeText", "Victims shall be assisted.")], {})
+    assert document_info(loaded, Overrides(jurisdiction=given)).jurisdiction == code
 
 
 def test_treaty_articles_become_cited_passages_with_headings():
