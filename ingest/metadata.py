@@ -10,12 +10,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import pycountry
+from slugify import slugify as ascii_slug
+
 from ingest.load import LoadedFile
 from ingest.structure import is_numbered_heading
 from kb.model import INSTRUMENT_TYPES, JURISDICTION_NAMES
 
 INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "instruments.toml"
 CITATION_STYLES = ("treaty", "usc", "statute", "rules")
+# python-slugify would spell "§" as "ss" ("§ 25" -> "ss-25"); like ids before it, it is dropped.
+SLUG_REPLACEMENTS = [["§", " "]]
 
 
 @dataclass
@@ -66,7 +71,9 @@ def citation_names() -> dict[str, dict]:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "document"
+    """A document id from a file name: ASCII, lower case, words joined by "-". Letters of other
+    scripts are transliterated ("Übersetzung" -> "ubersetzung", "закон" -> "zakon")."""
+    return ascii_slug(text, replacements=SLUG_REPLACEMENTS) or "document"
 
 
 _JURISDICTION_HINTS = (
@@ -98,6 +105,11 @@ def infer_instrument_type(text: str) -> str:
     return "statute"
 
 
+def is_jurisdiction(code: str) -> bool:
+    """A state's ISO 3166-1 alpha-2 code ("FR"; not "XX" nor "UK") or an international body (UN, COE, EU, ILO)."""
+    return code in JURISDICTION_NAMES or pycountry.countries.get(alpha_2=code) is not None
+
+
 def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     entry = read_manifest(loaded.path.parent).get(loaded.path.name, {})
     text = "\n".join(block.text for block in loaded.blocks)
@@ -109,11 +121,7 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     jurisdiction = (
         overrides.jurisdiction or entry.get("jurisdiction") or hints.get("jurisdiction") or infer_jurisdiction(text)
     ).upper()
-    if (
-        jurisdiction != "UNKNOWN"
-        and jurisdiction not in JURISDICTION_NAMES
-        and not re.fullmatch(r"[A-Z]{2}", jurisdiction)
-    ):
+    if jurisdiction != "UNKNOWN" and not is_jurisdiction(jurisdiction):
         raise ManifestError(f"unknown jurisdiction {jurisdiction!r}: use an ISO 3166-1 code or one of UN, COE, EU, ILO")
     instrument_type = (
         overrides.instrument_type

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from fastapi.responses import Response
+from slugify import slugify
 
 from kb.export import Pack, docx_bytes, to_markdown
 
@@ -17,8 +17,9 @@ MEDIA_TYPES = {
 
 
 def file_stem(title: str) -> str:
-    """An ASCII file name from a title ("Temporary residence" -> "temporary-residence")."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:80] or "course-pack"
+    """An ASCII file name from a title, at most 80 characters cut at a word ("Temporary residence"
+    -> "temporary-residence"; "Aufenthaltsgesetz, § 25" -> "aufenthaltsgesetz-25")."""
+    return slugify(title, max_length=80, word_boundary=True, replacements=[["§", " "]]) or "course-pack"
 
 
 def pack_download(pack: Pack, fmt: PackFormat) -> Response:

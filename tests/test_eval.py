@@ -28,6 +28,45 @@ def test_metrics_match_hand_computed_values():
     assert mean_scores([{"m": 1.0}, {"m": 0.0}]) == {"m": 0.5}
 
 
+def _by_hand(ranked: list[str], relevant: set[str]) -> dict[str, float]:
+    """The textbook formulas, as eval/metrics.py computed them before it used ir-measures."""
+    found = [doc in relevant for doc in ranked]
+    result = {f"recall@{k}": sum(found[:k]) / len(relevant) for k in (1, 3, 5, 10, 20, 100)}
+    dcg = sum(1 / math.log2(rank + 2) for rank, hit in enumerate(found[:10]) if hit)
+    result["ndcg@10"] = dcg / sum(1 / math.log2(rank + 2) for rank in range(min(len(relevant), 10)))
+    first = next((rank for rank, hit in enumerate(found[:10]) if hit), None)
+    result["mrr@10"] = 0.0 if first is None else 1 / (first + 1)
+    precisions = [sum(found[: rank + 1]) / (rank + 1) for rank, hit in enumerate(found[:10]) if hit]
+    result["map@10"] = sum(precisions) / min(len(relevant), 10)
+    return result
+
+
+DEEP = [f"d{i}" for i in range(150)]
+
+
+@pytest.mark.parametrize(
+    ("ranked", "relevant"),
+    [
+        (["x", "a", "y", "b", "z"], {"a", "b", "c"}),  # the case above
+        (["a", "b", "c"], {"a", "b", "c"}),  # perfect
+        (["x", "y"], {"a"}),  # nothing found
+        (DEEP, {"d0", "d9", "d10", "d15", "d50", "d120"}),  # hits beyond every cut-off up to 100
+        (DEEP, {"d11", "d99"}),  # the first hit is past MRR@10's cut-off
+        (DEEP[:4], {"d3", "d200"}),  # a relevant document that was never retrieved
+    ],
+)
+def test_library_figures_agree_with_the_formulas(ranked, relevant):
+    assert scores(ranked, relevant) == pytest.approx(_by_hand(ranked, relevant), abs=1e-12)
+
+
+def test_map_counts_every_relevant_document_as_trec_eval_does():
+    relevant = {f"d{i}" for i in range(12)}  # twelve relevant, the first ten ranked first
+    result = scores(DEEP, relevant)
+    assert result["map@10"] == pytest.approx(10 / 12)  # by hand over min(12, 10) it was 1.0
+    assert result["ndcg@10"] == pytest.approx(1.0) and result["recall@10"] == pytest.approx(10 / 12)
+    assert scores(["b", "a", "b"], {"b"})["mrr@10"] == 1.0  # a repeat counts at its first rank
+
+
 def test_chunks_fit_the_window_and_lose_nothing():
     paragraph = " ".join(f"Sentence number {i} ends here." for i in range(120))
     text = f"Short opening line.\n\n{paragraph}\nA closing line."

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.load import LoadedFile, LoadError, clean_markdown, load_file
-from ingest.metadata import DocumentInfo, Overrides, document_info
+from ingest.load import SUPPORTED_SUFFIXES, LoadedFile, LoadError, clean_markdown, load_file
+from ingest.metadata import DocumentInfo, ManifestError, Overrides, document_info
 from ingest.passages import MAX_PART_CHARS, build_passages, cite, provision_url
 from ingest.structure import Block, split_provisions
 
@@ -29,6 +29,38 @@ def test_clean_markdown_removes_artefacts_and_unglues_headings():
     assert "#### Status of victims" in text
 
 
+def test_front_matter_is_read_as_yaml():
+    text, front = clean_markdown(
+        '---\ntitle: "Directive 2011/36/EU: on \\"trafficking\\""\nsummary: >\n  One long\n  folded line\n'
+        "published: 2011-04-15\nnumber: 36\nsubjects:\n  - trafficking\n---\n# Article 1\nBody\n"
+    )
+    assert front == {
+        "title": 'Directive 2011/36/EU: on "trafficking"',
+        "summary": "One long folded line\n",
+        "published": "2011-04-15",
+        "number": "36",
+    }  # lists and maps are not fields a document has
+    assert text.lstrip().startswith("# Article 1")
+
+
+def test_front_matter_that_yaml_refuses_is_read_line_by_line(tmp_path: Path):
+    page = tmp_path / "part11.md"
+    page.write_text(
+        "---\nurl: https://www.gov.uk/x\npart_name: Immigration Rules part 11: asylum\n---\n\n"
+        "# Part 11\n\n334. An asylum applicant may be granted asylum.\n"
+    )
+    loaded = load_file(page)
+    assert loaded.front_matter == {"url": "https://www.gov.uk/x", "part_name": "Immigration Rules part 11: asylum"}
+    assert not any("part_name" in block.text for block in loaded.blocks)
+
+
+def test_markdown_without_front_matter_keeps_all_its_text():
+    plain = "Introduction\n\nFirst part\n---\n\nSecond part\n------\n\nEnd\n"  # setext headings, not front matter
+    assert clean_markdown(plain) == (plain, {})
+    ruled = "---\n\nA rule at the top that nothing closes.\n"
+    assert clean_markdown(ruled) == (ruled, {})
+
+
 def test_partitioning_makes_no_network_attempt(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args}")
@@ -44,6 +76,14 @@ def test_each_format_loads(name):
     assert loaded.blocks
 
 
+def test_every_supported_suffix_is_listed_once_in_order_and_a_text_file_loads(tmp_path: Path):
+    assert list(SUPPORTED_SUFFIXES) == sorted(set(SUPPORTED_SUFFIXES))
+    assert "report.TEXT".lower().endswith(SUPPORTED_SUFFIXES)  # usable as uploads check them
+    notes = tmp_path / "notes.text"
+    notes.write_text("Victims have a recovery and reflection period of at least 30 days.\n")
+    assert "reflection period" in load_file(notes).blocks[0].text
+
+
 def test_broken_and_unsupported_files_raise_clear_errors(tmp_path: Path):
     with pytest.raises(LoadError, match="not UTF-8"):
         load_file(FIXTURES / "broken.md")
@@ -55,6 +95,19 @@ def test_broken_and_unsupported_files_raise_clear_errors(tmp_path: Path):
     empty.write_text("   \n")
     with pytest.raises(LoadError, match="no text"):
         load_file(empty)
+
+
+@pytest.mark.parametrize("code", ["XX", "UK", "ZZ", "EUR"])
+def test_a_jurisdiction_must_be_a_real_country_code_or_body(code):
+    loaded = LoadedFile(Path("t.md"), [Block("NarrativeText", "Victims shall be assisted.")], {})
+    with pytest.raises(ManifestError, match=f"unknown jurisdiction '{code}': use an ISO 3166-1 code or one of UN,"):
+        document_info(loaded, Overrides(jurisdiction=code))
+
+
+@pytest.mark.parametrize(("given", "code"), [("FR", "FR"), ("fr", "FR"), ("nl", "NL"), ("COE", "COE"), ("ilo", "ILO")])
+def test_iso_country_codes_and_international_bodies_are_accepted(given, code):
+    loaded = LoadedFile(Path("t.md"), [Block("NarrativeText", "Victims shall be assisted.")], {})
+    assert document_info(loaded, Overrides(jurisdiction=given)).jurisdiction == code
 
 
 def test_treaty_articles_become_cited_passages_with_headings():

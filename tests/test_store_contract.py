@@ -255,6 +255,18 @@ def test_a_second_process_gets_a_clear_error_while_the_shard_is_in_use_and_harms
     assert other_process().returncode == 0  # closing releases the lock
 
 
+def test_a_store_closed_by_another_thread_releases_its_lock(tmp_path):
+    import threading
+
+    store = EdgeDocumentStore(tmp_path / "shard")
+    with pytest.raises(StoreError, match="in use by another process"):
+        EdgeDocumentStore(tmp_path / "shard")  # held even against this process
+    closer = threading.Thread(target=store.close)  # as a server may close it on shutdown
+    closer.start()
+    closer.join()
+    EdgeDocumentStore(tmp_path / "shard").close()
+
+
 def test_sharded_store_bounds_its_shards_and_keeps_an_id_in_one_place(tmp_path):
     store = ShardedEdgeStore(tmp_path / "shards", shard_points=2)
     store.write_documents(make_docs())

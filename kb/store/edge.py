@@ -1,10 +1,11 @@
 """The embedded store: one Qdrant Edge shard (the real Qdrant engine, in-process)."""
 
-import fcntl
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import qdrant_edge as qe
+from filelock import FileLock, Timeout
 from haystack import Document, default_to_dict
 from haystack.dataclasses import SparseEmbedding
 from haystack.document_stores.errors import DuplicateDocumentError
@@ -223,17 +224,19 @@ def _to_document(point: Any) -> Document:
     )
 
 
-def _lock(path: Path):  # noqa: ANN202 (an open file)
+def _lock(path: Path) -> ExitStack:
     """An exclusive lock beside the shard, taken before the engine touches any of its files: a second
-    process that opened the segments of a shard being written could damage them."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path.with_name(path.name + ".lock"), "a")  # noqa: SIM115 (held while the store is open)
+    process that opened the segments of a shard being written could damage them. `close()` on what it
+    returns releases the lock."""
+    # Not thread-local: the store may be closed by another thread than the one that opened it.
+    lock = FileLock(path.with_name(path.name + ".lock"), timeout=0, thread_local=False)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as error:
-        handle.close()
+        lock.acquire()
+    except Timeout as error:
         raise StoreError(
             f"The index at {path} is in use by another process. The embedded store serves one "
             "process at a time; run a Qdrant server (KB_QDRANT_URL) to share an index."
         ) from error
-    return handle
+    held = ExitStack()
+    held.callback(lock.release)
+    return held
