@@ -1,4 +1,4 @@
-"""Haven knowledge base: store, embeddings, retrieval and the `kb` command line."""
+"""Haven knowledge base: the store, embeddings, retrieval, answers, comparison and course packs."""
 
 import os
 

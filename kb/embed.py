@@ -106,7 +106,7 @@ def _export_onnx(model_path: Path, export_dir: Path) -> None:
             super().__init__()
             self.inner = transformer
 
-        def forward(self, input_ids, attention_mask, token_type_ids):  # noqa: ANN001
+        def forward(self, input_ids, attention_mask, token_type_ids):
             out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 

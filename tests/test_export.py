@@ -142,3 +142,30 @@ def test_answers_never_quote_fictional_vignettes_and_matrix_cells_hold_only_prov
     )
     cited = {c.document_id for cell in matrix.cells for c in cell.provisions}
     assert not {d for d in cited if d.startswith(("case-", "vignette-"))}
+
+
+@pytest.mark.corpus
+def test_topic_pack_provisions_keep_the_instrument_type_of_their_document(corpus_searcher):
+    pack = export.from_topics(corpus_searcher, ["temporary_residence"], ["CA", "COE"])
+    quoted = [q for section in pack.sections for q in section.provisions]
+    records = corpus_searcher.index.records()
+    assert quoted and all(q.instrument_type == records[q.document_id].instrument_type for q in quoted)
+    assert "regulation" in {q.instrument_type for q in quoted}  # IRPR: not a statute because it is national
+    assert "Treaties" in export.bibliography(pack)
+
+
+def test_the_bibliography_groups_sources_by_their_instrument_type():
+    def source(kind: str, title: str) -> export.Quoted:
+        return export.Quoted("cite", title, "text", "", kind, title)
+
+    kinds = ["treaty", "statute", "regulation", "directive", "guidance", "case", "case_study"]
+    section = export.Section("All", provisions=[source(kind, f"A {kind}") for kind in kinds])
+    groups = export.bibliography(export.Pack("Pack", "", [section]))
+    assert groups == {
+        "Cases": ["A case"],
+        "Treaties": ["A treaty"],
+        "Legislation": ["A regulation", "A statute"],
+        "EU legislation": ["A directive"],
+        "Guidance": ["A guidance"],
+        "Training materials": ["Haven, A case_study"],
+    }
