@@ -74,12 +74,17 @@ def states_named(question: str) -> dict[str, str]:
     """The states a question names: common name -> ISO 3166 alpha-2 code. Names are matched with
     their capitals, so "chad" or "jersey" in lower case are not states."""
     found: dict[str, str] = {}
-    for name, common in _names().items():
-        if len(name) == 2:
-            continue  # two-letter codes are too often words ("IN", "NO"); names only
-        if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", question):
-            found[common] = _codes()[common]
+    for name, pattern in _patterns().items():
+        # The substring test first: a regex per name for each of ~500 names would dominate an answer.
+        if name in question and pattern.search(question):
+            found[_names()[name]] = _codes()[_names()[name]]
     return found
+
+
+@lru_cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """A whole-word pattern per name; two-letter codes are too often words ("IN", "NO"): names only."""
+    return {name: re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])") for name in _names() if len(name) != 2}
 
 
 def states_without_law(question: str, known_codes: set[str]) -> list[str]:
