@@ -87,7 +87,7 @@ def search_get(
     lib: Lib,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
     jurisdiction: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006 (FastAPI copies defaults)
-    type: Annotated[list[str], Query(max_length=len(INSTRUMENT_TYPES))] = [],  # noqa: A002, B006
+    type: Annotated[list[str], Query(max_length=len(INSTRUMENT_TYPES))] = [],  # noqa: B006
     language: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
     topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
     only: bool = False,
@@ -218,7 +218,7 @@ def export_collection(
     lib: Lib,
     name: str,
     format: PackFormat = "md",
-    title: Annotated[str, Query(max_length=200)] = "",  # noqa: A002
+    title: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The collection as a course pack: Markdown or DOCX, as `kb export --collection`."""
     return pack_download(lib.collection_pack(name, title), format)
@@ -229,7 +229,7 @@ def export_topics(
     lib: Lib,
     topic: Annotated[list[str], Query(min_length=1, max_length=20)],
     jurisdiction: Annotated[list[str], Query(min_length=1, max_length=10)],
-    format: PackFormat = "md",  # noqa: A002
+    format: PackFormat = "md",
     title: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """A course pack on topics for jurisdictions (from the compare matrix), as `kb export --topic`."""

@@ -6,7 +6,7 @@ them at a Qdrant server or cluster with KB_QDRANT_URL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -46,7 +46,7 @@ def create_app(library: Library | Callable[[], Library], cors_origins: list[str]
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "PATCH", "DELETE"])
 
-    def reason(status: int):  # noqa: ANN202
+    def reason(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
         async def handler(request: Request, error: Exception) -> JSONResponse:
             return JSONResponse({"detail": str(error)}, status_code=status)
 

@@ -79,7 +79,7 @@ def search(
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     jurisdiction: Annotated[str, Query(max_length=10)] = "",
     only: bool = False,
-    type: Annotated[str, Query(max_length=20)] = "",  # noqa: A002
+    type: Annotated[str, Query(max_length=20)] = "",
     topic: Annotated[str, Query(max_length=40)] = "",
     language: Annotated[str, Query(max_length=5)] = "",
 ) -> HTMLResponse:
@@ -195,7 +195,7 @@ def save(
     passage_id: Annotated[str, Form(max_length=64)],
     collection: Annotated[str, Form(max_length=MAX_NAME)],
     note: Annotated[str, Form(max_length=MAX_NOTE)] = "",
-    next: Annotated[str, Form(max_length=4000)] = "/",  # noqa: A002
+    next: Annotated[str, Form(max_length=4000)] = "/",
 ) -> Response:
     """Save a passage. The page's script posts this and reads JSON; without it, the browser goes to
     the collection, which links back to the results."""
@@ -264,7 +264,7 @@ def remove_item(request: Request, name: str, item_id: int) -> Response:
 
 
 @router.get("/collections/{name}/export", response_model=None)
-def export_collection(request: Request, name: str, format: PackFormat = "docx") -> Response:  # noqa: A002
+def export_collection(request: Request, name: str, format: PackFormat = "docx") -> Response:
     try:
         return pack_download(_library(request).collection_pack(name), format)
     except CollectionError as error:
@@ -276,7 +276,7 @@ def export_topics(
     request: Request,
     topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
     jurisdiction: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
-    format: PackFormat = "docx",  # noqa: A002
+    format: PackFormat = "docx",
 ) -> Response:
     try:
         return pack_download(_library(request).topic_pack(topic, jurisdiction), format)
