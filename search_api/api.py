@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field, model_validator
 
+from ingest.load import SUPPORTED_SUFFIXES
 from ingest.metadata import Overrides
 from kb.collections import MAX_NAME, MAX_NOTE
 from kb.compare import compare
@@ -21,8 +22,6 @@ from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS, SearchFilters
 from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library
 from search_api.security import require_read, require_write
-
-UPLOAD_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".pdf", ".xml")
 
 router = APIRouter(prefix="/api")
 
@@ -252,8 +251,8 @@ async def upload(
 ) -> dict[str, Any]:
     """Upload a file and index it (an API key is required)."""
     name = Path(file.filename or "").name
-    if not name or not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(UPLOAD_SUFFIXES)}.")
+    if not name or not name.lower().endswith(SUPPORTED_SUFFIXES):
+        raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(SUPPORTED_SUFFIXES)}.")
     limit = lib.settings.max_upload_mb * 2**20
     content = await file.read(limit + 1)
     if len(content) > limit:
