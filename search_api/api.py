@@ -241,8 +241,10 @@ def health(lib: Lib) -> dict[str, Any]:
     return lib.health()
 
 
+# A plain `def`, so FastAPI runs it in its thread pool: parsing and embedding a file take seconds and
+# must not hold up the event loop, which serves every other request meanwhile.
 @router.post("/documents", status_code=201, dependencies=[Depends(require_write)])
-async def upload(
+def upload(
     lib: Lib,
     file: Annotated[UploadFile, File(description="Markdown, text, HTML, DOCX, PDF or legislation XML.")],
     jurisdiction: Annotated[str | None, Form(max_length=10)] = None,
@@ -254,7 +256,7 @@ async def upload(
     if not name or not name.lower().endswith(SUPPORTED_SUFFIXES):
         raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(SUPPORTED_SUFFIXES)}.")
     limit = lib.settings.max_upload_mb * 2**20
-    content = await file.read(limit + 1)
+    content = file.file.read(limit + 1)
     if len(content) > limit:
         raise HTTPException(413, f"The file is over the {lib.settings.max_upload_mb} MB upload limit.")
     report = lib.add_file(name, content, Overrides(jurisdiction, instrument_type, title))
