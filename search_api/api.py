@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field, model_validator
 from ingest.load import SUPPORTED_SUFFIXES
 from ingest.metadata import Overrides
 from kb.collections import MAX_NAME, MAX_NOTE
-from kb.compare import compare
 from kb.model import INSTRUMENT_TYPES
 from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS, SearchFilters
 from search_api.downloads import PackFormat, pack_download
@@ -78,7 +77,7 @@ class ItemChange(BaseModel):
 
 def _search(lib: Library, body: SearchBody) -> dict[str, Any]:
     filters = SearchFilters(body.jurisdiction, body.type, body.language, body.topic, body.only)
-    return lib.searcher.search(body.q, filters, body.limit, body.facets, body.context).as_json()
+    return lib.search(body.q, filters, body.limit, body.facets, body.context).as_json()
 
 
 @router.get("/search", dependencies=[Depends(require_read)])
@@ -118,13 +117,13 @@ def search_post(lib: Lib, body: SearchBody) -> dict[str, Any]:
 @router.post("/ask", dependencies=[Depends(require_read)])
 def ask(lib: Lib, body: AskBody) -> dict[str, Any]:
     """A draft answer with a citation on every sentence, or an abstention; as `kb ask --json`."""
-    return lib.answerer.ask(body.question, body.jurisdictions).as_json()
+    return lib.ask(body.question, body.jurisdictions).as_json()
 
 
 @router.post("/compare", dependencies=[Depends(require_read)])
 def compare_route(lib: Lib, body: CompareBody) -> dict[str, Any]:
     """The jurisdiction x topic matrix; as `kb compare --json`."""
-    return compare(lib.searcher, body.jurisdictions, body.topics).as_json()
+    return lib.compare(body.jurisdictions, body.topics).as_json()
 
 
 @router.get("/documents", dependencies=[Depends(require_read)])
@@ -160,13 +159,13 @@ def topics(lib: Lib) -> list[dict[str, Any]]:
 @router.get("/collections", dependencies=[Depends(require_read)])
 def collections(lib: Lib) -> list[dict[str, Any]]:
     """Every collection with its item count."""
-    return lib.collections.names()
+    return lib.collection_names()
 
 
 @router.post("/collections", status_code=201, dependencies=[Depends(require_read)])
 def create_collection(lib: Lib, body: CollectionBody) -> dict[str, Any]:
     """Create an empty collection (409 when the name is taken)."""
-    return lib.collection(lib.collections.create(body.name).name)
+    return lib.create_collection(body.name)
 
 
 @router.get("/collections/{name}", dependencies=[Depends(require_read)])
@@ -178,13 +177,13 @@ def collection(lib: Lib, name: str) -> dict[str, Any]:
 @router.patch("/collections/{name}", dependencies=[Depends(require_read)])
 def rename_collection(lib: Lib, name: str, body: CollectionBody) -> dict[str, Any]:
     """Rename a collection."""
-    return lib.collection(lib.collections.rename(name, body.name).name)
+    return lib.rename_collection(name, body.name)
 
 
 @router.delete("/collections/{name}", status_code=204, dependencies=[Depends(require_read)])
 def delete_collection(lib: Lib, name: str) -> Response:
     """Delete a collection and its items."""
-    lib.collections.delete(name)
+    lib.delete_collection(name)
     return Response(status_code=204)
 
 
@@ -198,17 +197,13 @@ def add_item(lib: Lib, name: str, body: ItemBody) -> dict[str, Any]:
 @router.patch("/collections/{name}/items/{item_id}", dependencies=[Depends(require_read)])
 def change_item(lib: Lib, name: str, item_id: int, body: ItemChange) -> dict[str, Any]:
     """Change an item's note and/or move it to another position."""
-    if body.note is not None:
-        lib.collections.set_note(name, item_id, body.note)
-    if body.position is not None:
-        lib.collections.move(name, item_id, body.position)
-    return lib.collection(name)
+    return lib.change_item(name, item_id, body.note, body.position)
 
 
 @router.delete("/collections/{name}/items/{item_id}", status_code=204, dependencies=[Depends(require_read)])
 def remove_item(lib: Lib, name: str, item_id: int) -> Response:
     """Remove an item from a collection."""
-    lib.collections.remove(name, item_id)
+    lib.remove_item(name, item_id)
     return Response(status_code=204)
 
 

@@ -6,7 +6,6 @@ Collections are edited with plain POST forms, each answered by a redirect (post/
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -18,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from kb.collections import MAX_NAME, MAX_NOTE
-from kb.compare import NOT_FOUND, compare
+from kb.compare import NOT_FOUND
 from kb.model import INSTRUMENT_TYPES
 from kb.query_syntax import parse_query
 from kb.retrieve import MAX_QUERY_CHARS, SearchError, SearchFilters
@@ -66,7 +65,7 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     context.setdefault("jurisdictions", library.jurisdictions())
     context.setdefault("names", {j["code"]: j["name"] for j in context["jurisdictions"]})
     context.setdefault("instrument_types", INSTRUMENT_TYPES)
-    context.setdefault("collections", library.collections.names())
+    context.setdefault("collections", library.collection_names())
     context.setdefault("here", request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -106,7 +105,7 @@ def search(
         only,
     )
     try:
-        response = _library(request).searcher.search(q, filters, 20, facets=True)
+        response = _library(request).search(q, filters, 20, facets=True)
     except SearchError as error:
         return _page(request, "search.html", status_of(error), q=q, response=None, error=str(error), chosen=chosen)
     return _page(request, "search.html", q=q, response=response, error=None, chosen=chosen)
@@ -127,7 +126,7 @@ def ask(
     if not q.strip():
         return _page(request, "ask.html", q=q, draft=None, error=None, chosen=codes)
     try:
-        draft = _library(request).answerer.ask(q, codes)
+        draft = _library(request).ask(q, codes)
     except SearchError as error:
         return _page(request, "ask.html", status_of(error), q=q, draft=None, error=str(error), chosen=codes)
     return _page(request, "ask.html", q=q, draft=draft, error=None, chosen=codes)
@@ -143,7 +142,7 @@ def compare_page(
     context = {"matrix": None, "error": None, "chosen": codes, "wanted": wanted, "not_found": NOT_FOUND}
     if codes and wanted:
         try:
-            context["matrix"] = compare(_library(request).searcher, codes, wanted)
+            context["matrix"] = _library(request).compare(codes, wanted)
         except SearchError as error:
             return _page(request, "compare.html", status_of(error), **{**context, "error": str(error)})
     return _page(request, "compare.html", **context)
@@ -168,10 +167,10 @@ def _collection_url(name: str, **query: str) -> str:
     return f"/collections/{quote(name, safe='')}" + (f"?{urlencode(query)}" if query else "")
 
 
-def _then(change: Callable[[], Any], target: Callable[[Any], str]) -> Response:
-    """Make a change, then go to `target` (303, so a reload does not post again). A change refused
-    raises, and the app answers with the error page (search_api/app.py)."""
-    return RedirectResponse(target(change()), status_code=303)
+def _see(url: str) -> RedirectResponse:
+    """After a change, go to `url` (303, so a reload does not post again). A change refused raises,
+    and the app answers with the error page (search_api/app.py)."""
+    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/collections")
@@ -181,7 +180,7 @@ def collections_page(request: Request) -> HTMLResponse:
 
 @router.post("/collections", dependencies=[Depends(same_origin)])
 def create_collection(request: Request, name: Annotated[str, Form(max_length=MAX_NAME)]) -> Response:
-    return _then(lambda: _library(request).collections.create(name), lambda c: _collection_url(c.name))
+    return _see(_collection_url(_library(request).create_collection(name)["name"]))
 
 
 @router.post("/collections/save", dependencies=[Depends(same_origin)])
@@ -220,37 +219,33 @@ def collection_page(
 
 @router.post("/collections/{name}/rename", dependencies=[Depends(same_origin)])
 def rename_collection(request: Request, name: str, new_name: Annotated[str, Form(alias="name")]) -> Response:
-    return _then(
-        request, lambda: _library(request).collections.rename(name, new_name), lambda c: _collection_url(c.name)
-    )
+    return _see(_collection_url(_library(request).rename_collection(name, new_name)["name"]))
 
 
 @router.post("/collections/{name}/delete", dependencies=[Depends(same_origin)])
 def delete_collection(request: Request, name: str) -> Response:
-    return _then(lambda: _library(request).collections.delete(name), lambda _: "/collections")
+    _library(request).delete_collection(name)
+    return _see("/collections")
 
 
 @router.post("/collections/{name}/items/{item_id}/note", dependencies=[Depends(same_origin)])
 def note_item(
     request: Request, name: str, item_id: int, note: Annotated[str, Form(max_length=MAX_NOTE)] = ""
 ) -> Response:
-    return _then(
-        lambda: _library(request).collections.set_note(name, item_id, note),
-        lambda item: _collection_url(name) + f"#item-{item.id}",
-    )
+    _library(request).change_item(name, item_id, note=note)
+    return _see(_collection_url(name) + f"#item-{item_id}")
 
 
 @router.post("/collections/{name}/items/{item_id}/move", dependencies=[Depends(same_origin)])
 def move_item(request: Request, name: str, item_id: int, position: Annotated[int, Form()]) -> Response:
-    return _then(
-        lambda: _library(request).collections.move(name, item_id, position),
-        lambda _: _collection_url(name) + f"#item-{item_id}",
-    )
+    _library(request).change_item(name, item_id, position=position)
+    return _see(_collection_url(name) + f"#item-{item_id}")
 
 
 @router.post("/collections/{name}/items/{item_id}/remove", dependencies=[Depends(same_origin)])
 def remove_item(request: Request, name: str, item_id: int) -> Response:
-    return _then(lambda: _library(request).collections.remove(name, item_id), lambda _: _collection_url(name))
+    _library(request).remove_item(name, item_id)
+    return _see(_collection_url(name))
 
 
 @router.get("/collections/{name}/export", response_model=None)
