@@ -1,7 +1,8 @@
 """The JSON API under /api: search, ask, compare, documents, passages, jurisdictions, topics,
 collections and course packs.
 
-Responses carry citations exactly as the CLI's `--json` does. Bad input is a 4xx with a reason.
+Responses carry citations exactly as the CLI's `--json` does; what each route takes and answers is
+a model of search_api/schemas.py. Bad input is a 4xx with a reason (search_api/errors.py).
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
-from pydantic import BaseModel, Field, model_validator
 
 from ingest.load import SUPPORTED_SUFFIXES
 from ingest.metadata import Overrides
-from kb.collections import MAX_NAME, MAX_NOTE
-from kb.model import INSTRUMENT_TYPES
-from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS, SearchFilters
+from kb.retrieve import SearchFilters
+from search_api import schemas
 from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library
 from search_api.security import require_read, require_write
@@ -32,150 +31,95 @@ def library(request: Request) -> Library:
 Lib = Annotated[Library, Depends(library)]
 
 
-class SearchBody(BaseModel):
-    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="A question, keywords or a citation.")
-    jurisdiction: list[str] = Field(default_factory=list, max_length=20)
-    type: list[str] = Field(default_factory=list, max_length=len(INSTRUMENT_TYPES))
-    language: list[str] = Field(default_factory=list, max_length=10)
-    topic: list[str] = Field(default_factory=list, max_length=20)
-    only: bool = False
-    limit: int = Field(10, ge=1, le=MAX_LIMIT)
-    facets: bool = False
-    context: bool = False
+def _search(lib: Library, query: schemas.SearchQuery) -> dict[str, Any]:
+    filters = SearchFilters(query.jurisdiction, query.type, query.language, query.topic, query.only)
+    return lib.search(query.q, filters, query.limit, query.facets, query.context).as_json()
 
 
-class AskBody(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    jurisdictions: list[str] = Field(default_factory=list, max_length=10)
+@router.get(
+    "/search",
+    response_model=schemas.SearchResponse,
+    response_model_exclude_unset=True,  # a result has "context" only when it was asked for
+    dependencies=[Depends(require_read)],
+)
+def search_get(lib: Lib, query: Annotated[schemas.SearchQuery, Query()]) -> dict[str, Any]:
+    """Hybrid search with filters; as `kb search --json`. List parameters repeat: `jurisdiction=DE&jurisdiction=GB`."""
+    return _search(lib, query)
 
 
-class CompareBody(BaseModel):
-    jurisdictions: list[str] = Field(min_length=1, max_length=10)
-    topics: list[str] = Field(min_length=1, max_length=20)
-
-
-class CollectionBody(BaseModel):
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-
-
-class ItemBody(BaseModel):
-    passage_id: str = Field("", max_length=64, description="A passage id, as search results give it.")
-    citation: str = Field("", max_length=300, description='Or a citation: "CETS No 197, art 13(1)".')
-    note: str = Field("", max_length=MAX_NOTE)
-
-    @model_validator(mode="after")
-    def one_reference(self) -> ItemBody:
-        if bool(self.passage_id) == bool(self.citation):
-            raise ValueError("give passage_id or citation, one of the two")
-        return self
-
-
-class ItemChange(BaseModel):
-    note: str | None = Field(None, max_length=MAX_NOTE)
-    position: int | None = Field(None, ge=1, description="1 puts the item first.")
-
-
-def _search(lib: Library, body: SearchBody) -> dict[str, Any]:
-    filters = SearchFilters(body.jurisdiction, body.type, body.language, body.topic, body.only)
-    return lib.search(body.q, filters, body.limit, body.facets, body.context).as_json()
-
-
-@router.get("/search", dependencies=[Depends(require_read)])
-def search_get(
-    lib: Lib,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
-    jurisdiction: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006 (FastAPI copies defaults)
-    type: Annotated[list[str], Query(max_length=len(INSTRUMENT_TYPES))] = [],  # noqa: B006
-    language: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
-    topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
-    only: bool = False,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
-    facets: bool = False,
-    context: bool = False,
-) -> dict[str, Any]:
-    """Hybrid search with filters; as `kb search --json`."""
-    body = SearchBody(
-        q=q,
-        jurisdiction=jurisdiction,
-        type=type,
-        language=language,
-        topic=topic,
-        only=only,
-        limit=limit,
-        facets=facets,
-        context=context,
-    )
-    return _search(lib, body)
-
-
-@router.post("/search", dependencies=[Depends(require_read)])
-def search_post(lib: Lib, body: SearchBody) -> dict[str, Any]:
+@router.post(
+    "/search",
+    response_model=schemas.SearchResponse,
+    response_model_exclude_unset=True,
+    dependencies=[Depends(require_read)],
+)
+def search_post(lib: Lib, body: schemas.SearchQuery) -> dict[str, Any]:
     """Hybrid search with filters; as `kb search --json`."""
     return _search(lib, body)
 
 
-@router.post("/ask", dependencies=[Depends(require_read)])
-def ask(lib: Lib, body: AskBody) -> dict[str, Any]:
+@router.post("/ask", response_model=schemas.Draft, dependencies=[Depends(require_read)])
+def ask(lib: Lib, body: schemas.AskBody) -> dict[str, Any]:
     """A draft answer with a citation on every sentence, or an abstention; as `kb ask --json`."""
     return lib.ask(body.question, body.jurisdictions).as_json()
 
 
-@router.post("/compare", dependencies=[Depends(require_read)])
-def compare_route(lib: Lib, body: CompareBody) -> dict[str, Any]:
+@router.post("/compare", response_model=schemas.Matrix, dependencies=[Depends(require_read)])
+def compare_route(lib: Lib, body: schemas.CompareBody) -> dict[str, Any]:
     """The jurisdiction x topic matrix; as `kb compare --json`."""
     return lib.compare(body.jurisdictions, body.topics).as_json()
 
 
-@router.get("/documents", dependencies=[Depends(require_read)])
+@router.get("/documents", response_model=list[schemas.DocumentSummary], dependencies=[Depends(require_read)])
 def documents(lib: Lib) -> list[dict[str, Any]]:
     """Every indexed document with its metadata."""
     return lib.documents()
 
 
-@router.get("/documents/{document_id}", dependencies=[Depends(require_read)])
+@router.get("/documents/{document_id}", response_model=schemas.Document, dependencies=[Depends(require_read)])
 def document(lib: Lib, document_id: str) -> dict[str, Any]:
     """A document's metadata and outline: every passage in reading order with its citation."""
     return lib.document(document_id)
 
 
-@router.get("/passages/{passage_id}", dependencies=[Depends(require_read)])
+@router.get("/passages/{passage_id}", response_model=schemas.Passage, dependencies=[Depends(require_read)])
 def passage(lib: Lib, passage_id: str) -> dict[str, Any]:
     """One passage with its citation and document."""
     return lib.passage(passage_id)
 
 
-@router.get("/jurisdictions", dependencies=[Depends(require_read)])
+@router.get("/jurisdictions", response_model=list[schemas.Jurisdiction], dependencies=[Depends(require_read)])
 def jurisdictions(lib: Lib) -> list[dict[str, Any]]:
     """Known jurisdictions, their layer, the bodies they belong to and their passage counts."""
     return lib.jurisdictions()
 
 
-@router.get("/topics", dependencies=[Depends(require_read)])
+@router.get("/topics", response_model=list[schemas.Topic], dependencies=[Depends(require_read)])
 def topics(lib: Lib) -> list[dict[str, Any]]:
     """The victim-rights taxonomy with passage counts."""
     return lib.topics()
 
 
-@router.get("/collections", dependencies=[Depends(require_read)])
+@router.get("/collections", response_model=list[schemas.CollectionSummary], dependencies=[Depends(require_read)])
 def collections(lib: Lib) -> list[dict[str, Any]]:
     """Every collection with its item count."""
     return lib.collection_names()
 
 
-@router.post("/collections", status_code=201, dependencies=[Depends(require_read)])
-def create_collection(lib: Lib, body: CollectionBody) -> dict[str, Any]:
+@router.post("/collections", status_code=201, response_model=schemas.Collection, dependencies=[Depends(require_read)])
+def create_collection(lib: Lib, body: schemas.CollectionBody) -> dict[str, Any]:
     """Create an empty collection (409 when the name is taken)."""
     return lib.create_collection(body.name)
 
 
-@router.get("/collections/{name}", dependencies=[Depends(require_read)])
+@router.get("/collections/{name}", response_model=schemas.Collection, dependencies=[Depends(require_read)])
 def collection(lib: Lib, name: str) -> dict[str, Any]:
     """A collection's items in order, each with what was saved and whether it is still indexed."""
     return lib.collection(name)
 
 
-@router.patch("/collections/{name}", dependencies=[Depends(require_read)])
-def rename_collection(lib: Lib, name: str, body: CollectionBody) -> dict[str, Any]:
+@router.patch("/collections/{name}", response_model=schemas.Collection, dependencies=[Depends(require_read)])
+def rename_collection(lib: Lib, name: str, body: schemas.CollectionBody) -> dict[str, Any]:
     """Rename a collection."""
     return lib.rename_collection(name, body.name)
 
@@ -187,15 +131,19 @@ def delete_collection(lib: Lib, name: str) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/collections/{name}/items", status_code=201, dependencies=[Depends(require_read)])
-def add_item(lib: Lib, name: str, body: ItemBody) -> dict[str, Any]:
+@router.post(
+    "/collections/{name}/items", status_code=201, response_model=schemas.Item, dependencies=[Depends(require_read)]
+)
+def add_item(lib: Lib, name: str, body: schemas.ItemBody) -> dict[str, Any]:
     """Save a passage, by id or citation, with a note; the collection is created if it is new."""
     _, item = lib.save(name, body.passage_id, body.citation, body.note)
     return {**asdict(item), "in_index": True}
 
 
-@router.patch("/collections/{name}/items/{item_id}", dependencies=[Depends(require_read)])
-def change_item(lib: Lib, name: str, item_id: int, body: ItemChange) -> dict[str, Any]:
+@router.patch(
+    "/collections/{name}/items/{item_id}", response_model=schemas.Collection, dependencies=[Depends(require_read)]
+)
+def change_item(lib: Lib, name: str, item_id: int, body: schemas.ItemChange) -> dict[str, Any]:
     """Change an item's note and/or move it to another position."""
     return lib.change_item(name, item_id, body.note, body.position)
 
@@ -230,7 +178,7 @@ def export_topics(
     return pack_download(lib.topic_pack(topic, jurisdiction, title), format)
 
 
-@router.get("/health")
+@router.get("/health", response_model=schemas.Health)
 def health(lib: Lib) -> dict[str, Any]:
     """Liveness and what the index holds."""
     return lib.health()
@@ -238,7 +186,7 @@ def health(lib: Lib) -> dict[str, Any]:
 
 # A plain `def`, so FastAPI runs it in its thread pool: parsing and embedding a file take seconds and
 # must not hold up the event loop, which serves every other request meanwhile.
-@router.post("/documents", status_code=201, dependencies=[Depends(require_write)])
+@router.post("/documents", status_code=201, response_model=schemas.IngestReport, dependencies=[Depends(require_write)])
 def upload(
     lib: Lib,
     file: Annotated[UploadFile, File(description="Markdown, text, HTML, DOCX, PDF or legislation XML.")],
@@ -260,7 +208,9 @@ def upload(
     return report.as_json()
 
 
-@router.delete("/documents/{document_id}", dependencies=[Depends(require_write)])
+@router.delete(
+    "/documents/{document_id}", response_model=schemas.RemovedDocument, dependencies=[Depends(require_write)]
+)
 def delete(lib: Lib, document_id: str) -> dict[str, Any]:
     """Remove a document and its passages (an API key is required)."""
     return {"removed": document_id, "passages": lib.remove(document_id)}

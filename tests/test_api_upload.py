@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from ingest.load import SUPPORTED_SUFFIXES
+from ingest.pipeline import IngestReport
 
 from .conftest import API_KEY as KEY
 
@@ -71,9 +72,12 @@ def test_a_text_file_is_accepted_as_ingest_reads_it(client):
     content = b"Night Rules\n\nRule 1. A guest may stay in the night shelter for fourteen nights.\n"
     created = client.post("/api/documents", files={"file": (name, content)}, data={"jurisdiction": "US"}, headers=WRITE)
     assert created.status_code == 201, created.text
+    assert set(created.json()) == set(IngestReport().as_json())  # the report's fields, all of them
     (indexed,) = created.json()["indexed"]
     assert indexed["path"].endswith(name) and indexed["passages"] >= 1
-    assert client.delete(f"/api/documents/{indexed['document_id']}", headers=WRITE).status_code == 200
+    removed = client.delete(f"/api/documents/{indexed['document_id']}", headers=WRITE)
+    assert removed.status_code == 200
+    assert removed.json() == {"removed": indexed["document_id"], "passages": indexed["passages"]}
 
 
 def test_an_unsupported_file_is_refused_with_the_suffixes_ingest_reads(client):
