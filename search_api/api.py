@@ -1,7 +1,8 @@
 """The JSON API under /api: search, ask, compare, documents, passages, jurisdictions, topics,
 collections and course packs.
 
-Responses carry citations exactly as the CLI's `--json` does. Bad input is a 4xx with a reason.
+Responses carry citations exactly as the CLI's `--json` does; what each route takes and answers is
+a model of search_api/schemas.py. Bad input is a 4xx with a reason (search_api/errors.py).
 """
 
 from __future__ import annotations
@@ -11,18 +12,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
-from pydantic import BaseModel, Field, model_validator
 
+from ingest.load import SUPPORTED_SUFFIXES
 from ingest.metadata import Overrides
-from kb.collections import MAX_NAME, MAX_NOTE
-from kb.compare import compare
-from kb.model import INSTRUMENT_TYPES
-from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS, SearchFilters
+from kb.retrieve import SearchFilters
+from search_api import schemas
 from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library
 from search_api.security import require_read, require_write
-
-UPLOAD_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".docx", ".pdf", ".xml")
 
 router = APIRouter(prefix="/api")
 
@@ -34,182 +31,127 @@ def library(request: Request) -> Library:
 Lib = Annotated[Library, Depends(library)]
 
 
-class SearchBody(BaseModel):
-    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="A question, keywords or a citation.")
-    jurisdiction: list[str] = Field(default_factory=list, max_length=20)
-    type: list[str] = Field(default_factory=list, max_length=len(INSTRUMENT_TYPES))
-    language: list[str] = Field(default_factory=list, max_length=10)
-    topic: list[str] = Field(default_factory=list, max_length=20)
-    only: bool = False
-    limit: int = Field(10, ge=1, le=MAX_LIMIT)
-    facets: bool = False
-    context: bool = False
+def _search(lib: Library, query: schemas.SearchQuery) -> dict[str, Any]:
+    filters = SearchFilters(query.jurisdiction, query.type, query.language, query.topic, query.only)
+    return lib.search(query.q, filters, query.limit, query.facets, query.context).as_json()
 
 
-class AskBody(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    jurisdictions: list[str] = Field(default_factory=list, max_length=10)
+@router.get(
+    "/search",
+    response_model=schemas.SearchResponse,
+    response_model_exclude_unset=True,  # a result has "context" only when it was asked for
+    dependencies=[Depends(require_read)],
+)
+def search_get(lib: Lib, query: Annotated[schemas.SearchQuery, Query()]) -> dict[str, Any]:
+    """Hybrid search with filters; as `kb search --json`. List parameters repeat: `jurisdiction=DE&jurisdiction=GB`."""
+    return _search(lib, query)
 
 
-class CompareBody(BaseModel):
-    jurisdictions: list[str] = Field(min_length=1, max_length=10)
-    topics: list[str] = Field(min_length=1, max_length=20)
-
-
-class CollectionBody(BaseModel):
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-
-
-class ItemBody(BaseModel):
-    passage_id: str = Field("", max_length=64, description="A passage id, as search results give it.")
-    citation: str = Field("", max_length=300, description='Or a citation: "CETS No 197, art 13(1)".')
-    note: str = Field("", max_length=MAX_NOTE)
-
-    @model_validator(mode="after")
-    def one_reference(self) -> ItemBody:
-        if bool(self.passage_id) == bool(self.citation):
-            raise ValueError("give passage_id or citation, one of the two")
-        return self
-
-
-class ItemChange(BaseModel):
-    note: str | None = Field(None, max_length=MAX_NOTE)
-    position: int | None = Field(None, ge=1, description="1 puts the item first.")
-
-
-def _search(lib: Library, body: SearchBody) -> dict[str, Any]:
-    filters = SearchFilters(body.jurisdiction, body.type, body.language, body.topic, body.only)
-    return lib.searcher.search(body.q, filters, body.limit, body.facets, body.context).as_json()
-
-
-@router.get("/search", dependencies=[Depends(require_read)])
-def search_get(
-    lib: Lib,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
-    jurisdiction: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006 (FastAPI copies defaults)
-    type: Annotated[list[str], Query(max_length=len(INSTRUMENT_TYPES))] = [],  # noqa: A002, B006
-    language: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
-    topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
-    only: bool = False,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
-    facets: bool = False,
-    context: bool = False,
-) -> dict[str, Any]:
-    """Hybrid search with filters; as `kb search --json`."""
-    body = SearchBody(
-        q=q,
-        jurisdiction=jurisdiction,
-        type=type,
-        language=language,
-        topic=topic,
-        only=only,
-        limit=limit,
-        facets=facets,
-        context=context,
-    )
-    return _search(lib, body)
-
-
-@router.post("/search", dependencies=[Depends(require_read)])
-def search_post(lib: Lib, body: SearchBody) -> dict[str, Any]:
+@router.post(
+    "/search",
+    response_model=schemas.SearchResponse,
+    response_model_exclude_unset=True,
+    dependencies=[Depends(require_read)],
+)
+def search_post(lib: Lib, body: schemas.SearchQuery) -> dict[str, Any]:
     """Hybrid search with filters; as `kb search --json`."""
     return _search(lib, body)
 
 
-@router.post("/ask", dependencies=[Depends(require_read)])
-def ask(lib: Lib, body: AskBody) -> dict[str, Any]:
+@router.post("/ask", response_model=schemas.Draft, dependencies=[Depends(require_read)])
+def ask(lib: Lib, body: schemas.AskBody) -> dict[str, Any]:
     """A draft answer with a citation on every sentence, or an abstention; as `kb ask --json`."""
-    return lib.answerer.ask(body.question, body.jurisdictions).as_json()
+    return lib.ask(body.question, body.jurisdictions).as_json()
 
 
-@router.post("/compare", dependencies=[Depends(require_read)])
-def compare_route(lib: Lib, body: CompareBody) -> dict[str, Any]:
+@router.post("/compare", response_model=schemas.Matrix, dependencies=[Depends(require_read)])
+def compare_route(lib: Lib, body: schemas.CompareBody) -> dict[str, Any]:
     """The jurisdiction x topic matrix; as `kb compare --json`."""
-    return compare(lib.searcher, body.jurisdictions, body.topics).as_json()
+    return lib.compare(body.jurisdictions, body.topics).as_json()
 
 
-@router.get("/documents", dependencies=[Depends(require_read)])
+@router.get("/documents", response_model=list[schemas.DocumentSummary], dependencies=[Depends(require_read)])
 def documents(lib: Lib) -> list[dict[str, Any]]:
     """Every indexed document with its metadata."""
     return lib.documents()
 
 
-@router.get("/documents/{document_id}", dependencies=[Depends(require_read)])
+@router.get("/documents/{document_id}", response_model=schemas.Document, dependencies=[Depends(require_read)])
 def document(lib: Lib, document_id: str) -> dict[str, Any]:
     """A document's metadata and outline: every passage in reading order with its citation."""
     return lib.document(document_id)
 
 
-@router.get("/passages/{passage_id}", dependencies=[Depends(require_read)])
+@router.get("/passages/{passage_id}", response_model=schemas.Passage, dependencies=[Depends(require_read)])
 def passage(lib: Lib, passage_id: str) -> dict[str, Any]:
     """One passage with its citation and document."""
     return lib.passage(passage_id)
 
 
-@router.get("/jurisdictions", dependencies=[Depends(require_read)])
+@router.get("/jurisdictions", response_model=list[schemas.Jurisdiction], dependencies=[Depends(require_read)])
 def jurisdictions(lib: Lib) -> list[dict[str, Any]]:
     """Known jurisdictions, their layer, the bodies they belong to and their passage counts."""
     return lib.jurisdictions()
 
 
-@router.get("/topics", dependencies=[Depends(require_read)])
+@router.get("/topics", response_model=list[schemas.Topic], dependencies=[Depends(require_read)])
 def topics(lib: Lib) -> list[dict[str, Any]]:
     """The victim-rights taxonomy with passage counts."""
     return lib.topics()
 
 
-@router.get("/collections", dependencies=[Depends(require_read)])
+@router.get("/collections", response_model=list[schemas.CollectionSummary], dependencies=[Depends(require_read)])
 def collections(lib: Lib) -> list[dict[str, Any]]:
     """Every collection with its item count."""
-    return lib.collections.names()
+    return lib.collection_names()
 
 
-@router.post("/collections", status_code=201, dependencies=[Depends(require_read)])
-def create_collection(lib: Lib, body: CollectionBody) -> dict[str, Any]:
+@router.post("/collections", status_code=201, response_model=schemas.Collection, dependencies=[Depends(require_read)])
+def create_collection(lib: Lib, body: schemas.CollectionBody) -> dict[str, Any]:
     """Create an empty collection (409 when the name is taken)."""
-    return lib.collection(lib.collections.create(body.name).name)
+    return lib.create_collection(body.name)
 
 
-@router.get("/collections/{name}", dependencies=[Depends(require_read)])
+@router.get("/collections/{name}", response_model=schemas.Collection, dependencies=[Depends(require_read)])
 def collection(lib: Lib, name: str) -> dict[str, Any]:
     """A collection's items in order, each with what was saved and whether it is still indexed."""
     return lib.collection(name)
 
 
-@router.patch("/collections/{name}", dependencies=[Depends(require_read)])
-def rename_collection(lib: Lib, name: str, body: CollectionBody) -> dict[str, Any]:
+@router.patch("/collections/{name}", response_model=schemas.Collection, dependencies=[Depends(require_read)])
+def rename_collection(lib: Lib, name: str, body: schemas.CollectionBody) -> dict[str, Any]:
     """Rename a collection."""
-    return lib.collection(lib.collections.rename(name, body.name).name)
+    return lib.rename_collection(name, body.name)
 
 
 @router.delete("/collections/{name}", status_code=204, dependencies=[Depends(require_read)])
 def delete_collection(lib: Lib, name: str) -> Response:
     """Delete a collection and its items."""
-    lib.collections.delete(name)
+    lib.delete_collection(name)
     return Response(status_code=204)
 
 
-@router.post("/collections/{name}/items", status_code=201, dependencies=[Depends(require_read)])
-def add_item(lib: Lib, name: str, body: ItemBody) -> dict[str, Any]:
+@router.post(
+    "/collections/{name}/items", status_code=201, response_model=schemas.Item, dependencies=[Depends(require_read)]
+)
+def add_item(lib: Lib, name: str, body: schemas.ItemBody) -> dict[str, Any]:
     """Save a passage, by id or citation, with a note; the collection is created if it is new."""
     _, item = lib.save(name, body.passage_id, body.citation, body.note)
     return {**asdict(item), "in_index": True}
 
 
-@router.patch("/collections/{name}/items/{item_id}", dependencies=[Depends(require_read)])
-def change_item(lib: Lib, name: str, item_id: int, body: ItemChange) -> dict[str, Any]:
+@router.patch(
+    "/collections/{name}/items/{item_id}", response_model=schemas.Collection, dependencies=[Depends(require_read)]
+)
+def change_item(lib: Lib, name: str, item_id: int, body: schemas.ItemChange) -> dict[str, Any]:
     """Change an item's note and/or move it to another position."""
-    if body.note is not None:
-        lib.collections.set_note(name, item_id, body.note)
-    if body.position is not None:
-        lib.collections.move(name, item_id, body.position)
-    return lib.collection(name)
+    return lib.change_item(name, item_id, body.note, body.position)
 
 
 @router.delete("/collections/{name}/items/{item_id}", status_code=204, dependencies=[Depends(require_read)])
 def remove_item(lib: Lib, name: str, item_id: int) -> Response:
     """Remove an item from a collection."""
-    lib.collections.remove(name, item_id)
+    lib.remove_item(name, item_id)
     return Response(status_code=204)
 
 
@@ -218,7 +160,7 @@ def export_collection(
     lib: Lib,
     name: str,
     format: PackFormat = "md",
-    title: Annotated[str, Query(max_length=200)] = "",  # noqa: A002
+    title: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The collection as a course pack: Markdown or DOCX, as `kb export --collection`."""
     return pack_download(lib.collection_pack(name, title), format)
@@ -229,21 +171,23 @@ def export_topics(
     lib: Lib,
     topic: Annotated[list[str], Query(min_length=1, max_length=20)],
     jurisdiction: Annotated[list[str], Query(min_length=1, max_length=10)],
-    format: PackFormat = "md",  # noqa: A002
+    format: PackFormat = "md",
     title: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """A course pack on topics for jurisdictions (from the compare matrix), as `kb export --topic`."""
     return pack_download(lib.topic_pack(topic, jurisdiction, title), format)
 
 
-@router.get("/health")
+@router.get("/health", response_model=schemas.Health)
 def health(lib: Lib) -> dict[str, Any]:
     """Liveness and what the index holds."""
     return lib.health()
 
 
-@router.post("/documents", status_code=201, dependencies=[Depends(require_write)])
-async def upload(
+# A plain `def`, so FastAPI runs it in its thread pool: parsing and embedding a file take seconds and
+# must not hold up the event loop, which serves every other request meanwhile.
+@router.post("/documents", status_code=201, response_model=schemas.IngestReport, dependencies=[Depends(require_write)])
+def upload(
     lib: Lib,
     file: Annotated[UploadFile, File(description="Markdown, text, HTML, DOCX, PDF or legislation XML.")],
     jurisdiction: Annotated[str | None, Form(max_length=10)] = None,
@@ -252,10 +196,10 @@ async def upload(
 ) -> dict[str, Any]:
     """Upload a file and index it (an API key is required)."""
     name = Path(file.filename or "").name
-    if not name or not name.lower().endswith(UPLOAD_SUFFIXES):
-        raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(UPLOAD_SUFFIXES)}.")
+    if not name or not name.lower().endswith(SUPPORTED_SUFFIXES):
+        raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(SUPPORTED_SUFFIXES)}.")
     limit = lib.settings.max_upload_mb * 2**20
-    content = await file.read(limit + 1)
+    content = file.file.read(limit + 1)
     if len(content) > limit:
         raise HTTPException(413, f"The file is over the {lib.settings.max_upload_mb} MB upload limit.")
     report = lib.add_file(name, content, Overrides(jurisdiction, instrument_type, title))
@@ -264,7 +208,9 @@ async def upload(
     return report.as_json()
 
 
-@router.delete("/documents/{document_id}", dependencies=[Depends(require_write)])
+@router.delete(
+    "/documents/{document_id}", response_model=schemas.RemovedDocument, dependencies=[Depends(require_write)]
+)
 def delete(lib: Lib, document_id: str) -> dict[str, Any]:
     """Remove a document and its passages (an API key is required)."""
     return {"removed": document_id, "passages": lib.remove(document_id)}

@@ -9,16 +9,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from haystack.errors import FilterError
+from fastapi.routing import APIRoute
 
-from kb.collections import AlreadyThere, CollectionError, NoSuchCollection
-from kb.retrieve import SearchError
-from kb.store import StoreError
 from search_api import api, web
-from search_api.library import Library, NotFound
+from search_api.errors import STATUS, status_of
+from search_api.library import Library
 
 
 def create_app(library: Library | Callable[[], Library], cors_origins: list[str] | None = None) -> FastAPI:
@@ -46,20 +44,18 @@ def create_app(library: Library | Callable[[], Library], cors_origins: list[str]
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "PATCH", "DELETE"])
 
-    def reason(status: int):  # noqa: ANN202
-        async def handler(request: Request, error: Exception) -> JSONResponse:
-            return JSONResponse({"detail": str(error)}, status_code=status)
-
-        return handler
-
-    app.add_exception_handler(SearchError, reason(400))
-    app.add_exception_handler(FilterError, reason(400))
-    app.add_exception_handler(NotFound, reason(404))
-    app.add_exception_handler(CollectionError, reason(400))
-    app.add_exception_handler(NoSuchCollection, reason(404))
-    app.add_exception_handler(AlreadyThere, reason(409))
-    app.add_exception_handler(StoreError, reason(503))
+    for kind in STATUS:
+        app.add_exception_handler(kind, known_error)
     app.include_router(api.router)
     app.include_router(web.router)
     web.mount_static(app)
     return app
+
+
+async def known_error(request: Request, error: Exception) -> Response:
+    """An error of search_api/errors.py's table, answered with its status and its message as the
+    reason: `{"detail": ...}` from the API, the error page from the web UI."""
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and route.path.startswith(api.router.prefix):
+        return JSONResponse({"detail": str(error)}, status_code=status_of(error))
+    return web.error_page(request, error)

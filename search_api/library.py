@@ -1,6 +1,7 @@
-"""What the API and web UI serve from: the live index (through the searcher), the drafter, the
-indexer and the collections, opened once per process (the embedded store locks its directory;
-cli/wiring.py opens them)."""
+"""What the API and web UI serve from, and their only way to the knowledge base: the live index
+(through the searcher), the drafter, the indexer and the collections, opened once per process (the
+embedded store locks its directory; cli/wiring.py opens them). Routes call its methods, never the
+parts themselves."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from typing import Any
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer, IngestReport
 from kb import export
-from kb.answer import Answerer
-from kb.collections import Collections, Item
+from kb.answer import Answerer, Draft
+from kb.collections import Collection, Collections, Item
+from kb.compare import Matrix, compare
 from kb.config import Settings
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage
-from kb.retrieve import Searcher
+from kb.retrieve import Searcher, SearchFilters, SearchResponse
 from kb.topics import load_topics
 
 
@@ -36,6 +38,18 @@ class Library:
     def close(self) -> None:
         self.collections.close()
         self.searcher.close()
+
+    # --- research ------------------------------------------------------------------------
+    def search(
+        self, query: str, filters: SearchFilters, limit: int = 10, facets: bool = False, context: bool = False
+    ) -> SearchResponse:
+        return self.searcher.search(query, filters, limit, facets, context)
+
+    def ask(self, question: str, jurisdictions: list[str]) -> Draft:
+        return self.answerer.ask(question, jurisdictions)
+
+    def compare(self, jurisdictions: list[str], topics: list[str]) -> Matrix:
+        return compare(self.searcher, jurisdictions, topics)
 
     # --- reading -------------------------------------------------------------------------
     def documents(self) -> list[dict[str, Any]]:
@@ -91,24 +105,6 @@ class Library:
             for t in load_topics()
         ]
 
-    def collection(self, name: str) -> dict[str, Any]:
-        """A collection with its items in order, each saying whether its passage is still indexed."""
-        collection = self.collections.get(name)
-        gone = self.searcher.missing_passages([item.passage_id for item in collection.items])
-        payload = collection.as_json()
-        for item in payload["items"]:
-            item["in_index"] = item["passage_id"] not in gone
-        return payload
-
-    def save(self, name: str, passage_id: str = "", citation: str = "", note: str = "") -> tuple[str, Item]:
-        """Save a passage (by id, or the provision a citation names) into a collection, creating the
-        collection when it does not exist yet; the collection's name (tidied) and the new item."""
-        passage = self.searcher.passage(passage_id) if passage_id else self.searcher.cited_passage(citation)
-        if passage is None:
-            raise NotFound(f"No passage {passage_id or citation!r} in the index.")
-        name = self.collections.ensure(name).name
-        return name, self.collections.add(name, passage, note)
-
     def collection_pack(self, name: str, title: str = "") -> export.Pack:
         return export.from_collection(self.collections, self.searcher, name, title)
 
@@ -123,6 +119,54 @@ class Library:
             "store": "server" if self.settings.qdrant_url else "embedded",
             "drafter": "generative" if self.answerer.generator else "extractive",
         }
+
+    # --- collections (the server's shared workspace) ---------------------------------------
+    def collection_names(self) -> list[dict[str, Any]]:
+        """Every collection with its item count, by name."""
+        return self.collections.names()
+
+    def collection(self, name: str) -> dict[str, Any]:
+        """A collection with its items in order, each saying whether its passage is still indexed."""
+        return self._with_index(self.collections.get(name))
+
+    def create_collection(self, name: str) -> dict[str, Any]:
+        """A new, empty collection (AlreadyThere when the name is taken)."""
+        return self._with_index(self.collections.create(name))
+
+    def rename_collection(self, name: str, new_name: str) -> dict[str, Any]:
+        return self._with_index(self.collections.rename(name, new_name))
+
+    def delete_collection(self, name: str) -> None:
+        self.collections.delete(name)
+
+    def save(self, name: str, passage_id: str = "", citation: str = "", note: str = "") -> tuple[str, Item]:
+        """Save a passage (by id, or the provision a citation names) into a collection, creating the
+        collection when it does not exist yet; the collection's name (tidied) and the new item."""
+        passage = self.searcher.passage(passage_id) if passage_id else self.searcher.cited_passage(citation)
+        if passage is None:
+            raise NotFound(f"No passage {passage_id or citation!r} in the index.")
+        name = self.collections.ensure(name).name
+        return name, self.collections.add(name, passage, note)
+
+    def change_item(
+        self, name: str, item_id: int, note: str | None = None, position: int | None = None
+    ) -> dict[str, Any]:
+        """Change an item's note and/or move it (1 = first); the collection as it is then."""
+        if note is not None:
+            self.collections.set_note(name, item_id, note)
+        if position is not None:
+            return self._with_index(self.collections.move(name, item_id, position))
+        return self.collection(name)
+
+    def remove_item(self, name: str, item_id: int) -> None:
+        self.collections.remove(name, item_id)
+
+    def _with_index(self, collection: Collection) -> dict[str, Any]:
+        gone = self.searcher.missing_passages([item.passage_id for item in collection.items])
+        payload = collection.as_json()
+        for item in payload["items"]:
+            item["in_index"] = item["passage_id"] not in gone
+        return payload
 
     # --- writing (one at a time) ---------------------------------------------------------
     def add_file(self, name: str, content: bytes, overrides: Overrides) -> IngestReport:

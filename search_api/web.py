@@ -6,7 +6,6 @@ Collections are edited with plain POST forms, each answered by a redirect (post/
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -17,19 +16,22 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from kb.collections import MAX_NAME, MAX_NOTE, AlreadyThere, CollectionError, NoSuchCollection
-from kb.compare import NOT_FOUND, compare
+from kb.collections import MAX_NAME, MAX_NOTE
+from kb.compare import NOT_FOUND
 from kb.model import INSTRUMENT_TYPES
 from kb.query_syntax import parse_query
 from kb.retrieve import MAX_QUERY_CHARS, SearchError, SearchFilters
 from kb.text import stem, terms, token_spans
 from kb.topics import load_topics
 from search_api.downloads import PackFormat, pack_download
-from search_api.library import Library, NotFound
+from search_api.errors import KNOWN_ERRORS, status_of
+from search_api.library import Library
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(default_response_class=HTMLResponse)
+# The error page's heading for a status; others are "Not done".
+HEADINGS = {404: "Not found", 503: "Unavailable"}
 
 
 def mount_static(app: FastAPI) -> None:
@@ -63,9 +65,18 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     context.setdefault("jurisdictions", library.jurisdictions())
     context.setdefault("names", {j["code"]: j["name"] for j in context["jurisdictions"]})
     context.setdefault("instrument_types", INSTRUMENT_TYPES)
-    context.setdefault("collections", library.collections.names())
+    context.setdefault("collections", library.collection_names())
     context.setdefault("here", request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def error_page(request: Request, error: Exception) -> HTMLResponse:
+    """The error page for an error of search_api/errors.py's table, with its status. It asks the
+    index for nothing, so it can be shown when the store is what failed."""
+    status = status_of(error)
+    heading = HEADINGS.get(status, "Not done")
+    context = {"message": str(error), "heading": heading}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 @router.get("/")
@@ -79,7 +90,7 @@ def search(
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     jurisdiction: Annotated[str, Query(max_length=10)] = "",
     only: bool = False,
-    type: Annotated[str, Query(max_length=20)] = "",  # noqa: A002
+    type: Annotated[str, Query(max_length=20)] = "",
     topic: Annotated[str, Query(max_length=40)] = "",
     language: Annotated[str, Query(max_length=5)] = "",
 ) -> HTMLResponse:
@@ -94,19 +105,15 @@ def search(
         only,
     )
     try:
-        response = _library(request).searcher.search(q, filters, 20, facets=True)
+        response = _library(request).search(q, filters, 20, facets=True)
     except SearchError as error:
-        return _page(request, "search.html", 400, q=q, response=None, error=str(error), chosen=chosen)
+        return _page(request, "search.html", status_of(error), q=q, response=None, error=str(error), chosen=chosen)
     return _page(request, "search.html", q=q, response=response, error=None, chosen=chosen)
 
 
 @router.get("/documents/{document_id}")
 def document(request: Request, document_id: str, p: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
-    try:
-        doc = _library(request).document(document_id)
-    except NotFound as error:
-        return _page(request, "error.html", 404, message=str(error))
-    return _page(request, "document.html", doc=doc, target=p)
+    return _page(request, "document.html", doc=_library(request).document(document_id), target=p)
 
 
 @router.get("/ask")
@@ -119,9 +126,9 @@ def ask(
     if not q.strip():
         return _page(request, "ask.html", q=q, draft=None, error=None, chosen=codes)
     try:
-        draft = _library(request).answerer.ask(q, codes)
+        draft = _library(request).ask(q, codes)
     except SearchError as error:
-        return _page(request, "ask.html", 400, q=q, draft=None, error=str(error), chosen=codes)
+        return _page(request, "ask.html", status_of(error), q=q, draft=None, error=str(error), chosen=codes)
     return _page(request, "ask.html", q=q, draft=draft, error=None, chosen=codes)
 
 
@@ -135,9 +142,9 @@ def compare_page(
     context = {"matrix": None, "error": None, "chosen": codes, "wanted": wanted, "not_found": NOT_FOUND}
     if codes and wanted:
         try:
-            context["matrix"] = compare(_library(request).searcher, codes, wanted)
+            context["matrix"] = _library(request).compare(codes, wanted)
         except SearchError as error:
-            return _page(request, "compare.html", 400, **{**context, "error": str(error)})
+            return _page(request, "compare.html", status_of(error), **{**context, "error": str(error)})
     return _page(request, "compare.html", **context)
 
 
@@ -160,23 +167,10 @@ def _collection_url(name: str, **query: str) -> str:
     return f"/collections/{quote(name, safe='')}" + (f"?{urlencode(query)}" if query else "")
 
 
-def _status(error: Exception) -> int:
-    return 404 if isinstance(error, NotFound | NoSuchCollection) else 409 if isinstance(error, AlreadyThere) else 400
-
-
-def _collection_error(request: Request, error: CollectionError | NotFound) -> HTMLResponse:
-    status = _status(error)
-    heading = "Not found" if status == 404 else "Not done"
-    return _page(request, "error.html", status, message=str(error), heading=heading)
-
-
-def _then(request: Request, change: Callable[[], Any], target: Callable[[Any], str]) -> Response:
-    """Make a change, then go to `target` (303, so a reload does not post again); errors are shown."""
-    try:
-        result = change()
-    except CollectionError as error:
-        return _collection_error(request, error)
-    return RedirectResponse(target(result), status_code=303)
+def _see(url: str) -> RedirectResponse:
+    """After a change, go to `url` (303, so a reload does not post again). A change refused raises,
+    and the app answers with the error page (search_api/app.py)."""
+    return RedirectResponse(url, status_code=303)
 
 
 @router.get("/collections")
@@ -186,7 +180,7 @@ def collections_page(request: Request) -> HTMLResponse:
 
 @router.post("/collections", dependencies=[Depends(same_origin)])
 def create_collection(request: Request, name: Annotated[str, Form(max_length=MAX_NAME)]) -> Response:
-    return _then(request, lambda: _library(request).collections.create(name), lambda c: _collection_url(c.name))
+    return _see(_collection_url(_library(request).create_collection(name)["name"]))
 
 
 @router.post("/collections/save", dependencies=[Depends(same_origin)])
@@ -195,17 +189,17 @@ def save(
     passage_id: Annotated[str, Form(max_length=64)],
     collection: Annotated[str, Form(max_length=MAX_NAME)],
     note: Annotated[str, Form(max_length=MAX_NOTE)] = "",
-    next: Annotated[str, Form(max_length=4000)] = "/",  # noqa: A002
+    next: Annotated[str, Form(max_length=4000)] = "/",
 ) -> Response:
     """Save a passage. The page's script posts this and reads JSON; without it, the browser goes to
     the collection, which links back to the results."""
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
         name, item = _library(request).save(collection, passage_id=passage_id, note=note)
-    except (CollectionError, NotFound) as error:
-        if wants_json:
-            return JSONResponse({"detail": str(error)}, status_code=_status(error))
-        return _collection_error(request, error)
+    except KNOWN_ERRORS as error:
+        if not wants_json:
+            raise
+        return JSONResponse({"detail": str(error)}, status_code=status_of(error))
     if wants_json:
         return JSONResponse({"saved": item.citation, "collection": name, "item": item.id}, status_code=201)
     return RedirectResponse(_collection_url(name, saved=item.citation, back=_local(next)), status_code=303)
@@ -218,57 +212,45 @@ def collection_page(
     saved: Annotated[str, Query(max_length=300)] = "",
     back: Annotated[str, Query(max_length=4000)] = "",
 ) -> HTMLResponse:
-    try:
-        collection = _library(request).collection(name)
-    except CollectionError as error:
-        return _collection_error(request, error)
+    collection = _library(request).collection(name)
     back = _local(back) if back else ""
     return _page(request, "collection.html", collection=collection, saved=saved, back=back, error=None)
 
 
 @router.post("/collections/{name}/rename", dependencies=[Depends(same_origin)])
 def rename_collection(request: Request, name: str, new_name: Annotated[str, Form(alias="name")]) -> Response:
-    return _then(
-        request, lambda: _library(request).collections.rename(name, new_name), lambda c: _collection_url(c.name)
-    )
+    return _see(_collection_url(_library(request).rename_collection(name, new_name)["name"]))
 
 
 @router.post("/collections/{name}/delete", dependencies=[Depends(same_origin)])
 def delete_collection(request: Request, name: str) -> Response:
-    return _then(request, lambda: _library(request).collections.delete(name), lambda _: "/collections")
+    _library(request).delete_collection(name)
+    return _see("/collections")
 
 
 @router.post("/collections/{name}/items/{item_id}/note", dependencies=[Depends(same_origin)])
 def note_item(
     request: Request, name: str, item_id: int, note: Annotated[str, Form(max_length=MAX_NOTE)] = ""
 ) -> Response:
-    return _then(
-        request,
-        lambda: _library(request).collections.set_note(name, item_id, note),
-        lambda item: _collection_url(name) + f"#item-{item.id}",
-    )
+    _library(request).change_item(name, item_id, note=note)
+    return _see(_collection_url(name) + f"#item-{item_id}")
 
 
 @router.post("/collections/{name}/items/{item_id}/move", dependencies=[Depends(same_origin)])
 def move_item(request: Request, name: str, item_id: int, position: Annotated[int, Form()]) -> Response:
-    return _then(
-        request,
-        lambda: _library(request).collections.move(name, item_id, position),
-        lambda _: _collection_url(name) + f"#item-{item_id}",
-    )
+    _library(request).change_item(name, item_id, position=position)
+    return _see(_collection_url(name) + f"#item-{item_id}")
 
 
 @router.post("/collections/{name}/items/{item_id}/remove", dependencies=[Depends(same_origin)])
 def remove_item(request: Request, name: str, item_id: int) -> Response:
-    return _then(request, lambda: _library(request).collections.remove(name, item_id), lambda _: _collection_url(name))
+    _library(request).remove_item(name, item_id)
+    return _see(_collection_url(name))
 
 
 @router.get("/collections/{name}/export", response_model=None)
-def export_collection(request: Request, name: str, format: PackFormat = "docx") -> Response:  # noqa: A002
-    try:
-        return pack_download(_library(request).collection_pack(name), format)
-    except CollectionError as error:
-        return _collection_error(request, error)
+def export_collection(request: Request, name: str, format: PackFormat = "docx") -> Response:
+    return pack_download(_library(request).collection_pack(name), format)
 
 
 @router.get("/export", response_model=None)
@@ -276,9 +258,6 @@ def export_topics(
     request: Request,
     topic: Annotated[list[str], Query(max_length=20)] = [],  # noqa: B006
     jurisdiction: Annotated[list[str], Query(max_length=10)] = [],  # noqa: B006
-    format: PackFormat = "docx",  # noqa: A002
+    format: PackFormat = "docx",
 ) -> Response:
-    try:
-        return pack_download(_library(request).topic_pack(topic, jurisdiction), format)
-    except SearchError as error:
-        return _page(request, "error.html", 400, message=str(error), heading="Not done")
+    return pack_download(_library(request).topic_pack(topic, jurisdiction), format)

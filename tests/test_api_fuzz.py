@@ -24,7 +24,7 @@ def test_no_generated_request_gets_a_server_error(base_url):
             max_examples=CASES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck)
         )
         @given(case=operation.as_strategy())
-        def run(case) -> None:  # noqa: ANN001
+        def run(case: schemathesis.Case) -> None:
             response = case.call(base_url=base_url, headers={"X-API-Key": KEY}, timeout=60)
             statuses[response.status_code] += 1
             if response.status_code >= 500:

@@ -1,0 +1,291 @@
+"""The JSON API's contract: what each route under /api takes and answers, as Pydantic models, so
+that /openapi.json describes every field.
+
+The answers are the JSON the knowledge base already gives (`as_json()` of kb/model.py, kb/retrieve.py,
+kb/answer.py, kb/compare.py, ingest/pipeline.py, and search_api/library.py): field for field the
+same names, as `kb ... --json` prints them. Routes return those dicts and name the model as their
+`response_model`; FastAPI validates each answer once and writes it straight to JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from kb.collections import MAX_NAME, MAX_NOTE
+from kb.model import INSTRUMENT_TYPES
+from kb.retrieve import MAX_LIMIT, MAX_QUERY_CHARS
+
+
+# --- requests -------------------------------------------------------------------------------------
+class SearchQuery(BaseModel):
+    """A search: the query parameters of `GET /api/search` and the body of `POST /api/search`."""
+
+    q: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="A question, keywords or a citation.")
+    jurisdiction: list[str] = Field(
+        default_factory=list, max_length=20, description="Jurisdiction codes: a state's own law and its treaties."
+    )
+    type: list[str] = Field(default_factory=list, max_length=len(INSTRUMENT_TYPES), description="Instrument types.")
+    language: list[str] = Field(default_factory=list, max_length=10, description="ISO 639-1 codes.")
+    topic: list[str] = Field(default_factory=list, max_length=20, description="Topic ids of the taxonomy.")
+    only: bool = Field(False, description="Keep to the states' own law, without the treaties binding them.")
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    facets: bool = Field(False, description="Count the best 100 passages by jurisdiction, type and topic.")
+    context: bool = Field(False, description="Give each result's neighbouring passages in its provision.")
+
+
+class AskBody(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
+    jurisdictions: list[str] = Field(default_factory=list, max_length=10)
+
+
+class CompareBody(BaseModel):
+    jurisdictions: list[str] = Field(min_length=1, max_length=10)
+    topics: list[str] = Field(min_length=1, max_length=20)
+
+
+class CollectionBody(BaseModel):
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+
+
+class ItemBody(BaseModel):
+    passage_id: str = Field("", max_length=64, description="A passage id, as search results give it.")
+    citation: str = Field("", max_length=300, description='Or a citation: "CETS No 197, art 13(1)".')
+    note: str = Field("", max_length=MAX_NOTE)
+
+    @model_validator(mode="after")
+    def one_reference(self) -> ItemBody:
+        if bool(self.passage_id) == bool(self.citation):
+            raise ValueError("give passage_id or citation, one of the two")
+        return self
+
+
+class ItemChange(BaseModel):
+    note: str | None = Field(None, max_length=MAX_NOTE)
+    position: int | None = Field(None, ge=1, description="1 puts the item first.")
+
+
+# --- passages and search --------------------------------------------------------------------------
+class Passage(BaseModel):
+    """One provision, or one part of a long one, with its pinpoint citation (Passage.as_json)."""
+
+    id: str
+    document_id: str
+    title: str
+    citation: str = Field(description='The pinpoint citation: "CETS No 197, art 13".')
+    heading: str
+    path: list[str] = Field(description="The provision's place in the document: Part, Chapter, section...")
+    jurisdiction: str
+    layer: str = Field(description="international, regional or national")
+    instrument_type: str
+    language: str
+    text: str
+    url: str
+    page: int | None = Field(description="The PDF page it is on; null for other formats.")
+    topics: list[str]
+
+
+class Neighbour(BaseModel):
+    id: str
+    citation: str
+    text: str
+
+
+class Context(BaseModel):
+    before: Neighbour | None
+    after: Neighbour | None
+
+
+class SearchResult(Passage):
+    """A passage found (SearchHit.as_json)."""
+
+    score: float
+    match: str = Field(description='"citation" when the query cited this provision, else "search".')
+    more_passages: list[str] = Field(description="Ids of the provision's other passages.")
+    context: Context | None = Field(None, description="Present when the search asked for context.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    took_ms: float
+    results: list[SearchResult]
+    facets: dict[str, dict[str, int]] = Field(description="Empty unless asked: counts per field and value.")
+
+
+# --- answers and comparisons ----------------------------------------------------------------------
+class Citation(BaseModel):
+    """A provision an answer quotes or a comparison cell lists (kb/answer.py Citation)."""
+
+    id: str
+    citation: str
+    document_id: str
+    jurisdiction: str
+    title: str
+    layer: str
+    text: str
+    url: str
+    instrument_type: str
+
+
+class RemovedSentence(BaseModel):
+    sentence: str
+    reason: str
+
+
+class Draft(BaseModel):
+    """A draft answer with citation markers, or an abstention (Draft.as_json)."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(description="What the markers [1], [2]... point to, in order.")
+    by_jurisdiction: dict[str, list[str]]
+    drafter: str = Field(description="extractive or generative")
+    support: dict[str, float]
+    notes: list[str]
+    removed: list[RemovedSentence] = Field(description="Generated sentences a check removed, and why.")
+    took_ms: float
+
+
+class Cell(BaseModel):
+    jurisdiction: str
+    topic: str
+    found: bool
+    provisions: list[Citation]
+
+
+class Matrix(BaseModel):
+    """The jurisdiction x topic matrix (Matrix.as_json)."""
+
+    jurisdictions: list[str]
+    topics: list[str]
+    cells: list[Cell]
+    took_ms: float
+
+
+# --- documents and reference lists ----------------------------------------------------------------
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    jurisdiction: str
+    layer: str
+    instrument_type: str
+    cite_as: str
+    passages: int = Field(description="How many passages it has.")
+
+
+class OutlineEntry(BaseModel):
+    id: str
+    citation: str
+    heading: str
+    path: list[str]
+    language: str
+    text: str
+    url: str
+    page: int | None
+
+
+class Document(BaseModel):
+    """A document's metadata and outline: every passage in reading order."""
+
+    id: str
+    title: str
+    jurisdiction: str
+    layer: str
+    instrument_type: str
+    cite_as: str
+    url: str = Field(description="The address of its first passage.")
+    passages: list[OutlineEntry]
+
+
+class Jurisdiction(BaseModel):
+    code: str
+    name: str
+    layer: str
+    member_of: list[str]
+    passages: int
+
+
+class Topic(BaseModel):
+    id: str
+    label: str
+    description: str
+    passages: int
+
+
+# --- collections ----------------------------------------------------------------------------------
+class CollectionSummary(BaseModel):
+    name: str
+    created: str
+    updated: str
+    count: int
+
+
+class Item(BaseModel):
+    """A saved passage: a copy of what was saved, with the note."""
+
+    id: int
+    position: int
+    passage_id: str
+    document_id: str
+    citation: str
+    title: str
+    jurisdiction: str
+    instrument_type: str
+    url: str
+    text: str
+    note: str
+    added: str
+    in_index: bool = Field(description="Whether the passage is still in the index.")
+
+
+class Collection(BaseModel):
+    name: str
+    created: str
+    updated: str
+    items: list[Item]
+    count: int
+
+
+# --- writing and health ---------------------------------------------------------------------------
+class IndexedFile(BaseModel):
+    path: str
+    document_id: str
+    passages: int
+
+
+class UnchangedFile(BaseModel):
+    path: str
+    document_id: str
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    """What an upload did (IngestReport.as_json)."""
+
+    indexed: list[IndexedFile]
+    unchanged: list[UnchangedFile]
+    skipped: list[SkippedFile]
+    ignored: list[str]
+    pruned: list[str]
+    passages_written: int
+    seconds: float
+    timings: dict[str, float] = Field(description="Seconds spent parsing, embedding and writing.")
+
+
+class RemovedDocument(BaseModel):
+    removed: str = Field(description="The document id.")
+    passages: int = Field(description="How many passages were removed.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    passages: int
+    store: Literal["embedded", "server"]
+    drafter: Literal["extractive", "generative"]
