@@ -92,10 +92,10 @@ def test_kill_9_leaves_every_document_wholly_old_or_wholly_new(tmp_path):
         store = EdgeDocumentStore(data / "qdrant" / "passages")
         registry = DocumentRegistry(EdgeDocumentStore(data / "qdrant" / "passages-documents"))
         try:
-            from ingest.pipeline import live_passages
+            from kb.store import LiveIndex
 
             return {
-                doc_id: (record.content_hash, record.passage_count, len(live_passages(store, registry, doc_id)))
+                doc_id: (record.content_hash, record.passage_count, len(LiveIndex(store, registry).passages(doc_id)))
                 for doc_id, record in registry.all().items()
             }
         finally:
