@@ -66,7 +66,7 @@ def test_facets_count_the_candidates_and_follow_the_filters(searcher):
     response = searcher.search("waiting time before removal", limit=5, facets=True)
     assert set(response.facets) == {"jurisdiction", "instrument_type", "topics"}
     assert set(response.facets["jurisdiction"]) == {"COE", "US"}
-    assert sum(response.facets["jurisdiction"].values()) >= len(response.hits)
+    assert response.facets["jurisdiction"] == {"COE": 4, "US": 3}  # every English passage: 4 + 3 < 100
     us_only = SearchFilters(jurisdictions=["US"], only=True)
     filtered = searcher.search("waiting time before removal", us_only, facets=True)
     assert set(filtered.facets["jurisdiction"]) == {"US"}
