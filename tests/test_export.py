@@ -3,6 +3,7 @@ reading the Markdown: headings, every quote followed by its citation, case studi
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -134,7 +135,8 @@ def test_answers_never_quote_fictional_vignettes_and_matrix_cells_hold_only_prov
             {"field": "meta.instrument_type", "operator": "==", "value": "case_study"}
         )
     }
-    assert vignettes
+    manifest = json.loads((CASE_STUDIES / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert vignettes == {e["id"] for e in manifest if e["instrument_type"] == "case_study"}
     draft = Answerer(searcher).ask("Can a trafficked worker get a residence permit while helping the prosecutor?")
     assert draft.citations and not {c.document_id for c in draft.citations} & vignettes
     matrix = compare(

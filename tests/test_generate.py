@@ -57,10 +57,16 @@ def test_unsupported_sentences_are_removed_and_reported(corpus_searcher, fake_ll
     assert reasons[INVENTED].startswith("not supported by the passages it cites")
 
 
-@pytest.mark.parametrize("model", ["fake-refuses", "fake-broken"])
-def test_no_usable_generative_draft_leaves_the_extractive_one(corpus_searcher, fake_llm, model):
+@pytest.mark.parametrize(
+    ("model", "note"),
+    [
+        ("fake-refuses", "The generative draft had no supported sentence; the extractive draft is given."),
+        ("fake-broken", "The model at {url} failed: Error code: 500. The extractive draft is given instead."),
+    ],
+)
+def test_no_usable_generative_draft_leaves_the_extractive_one(corpus_searcher, fake_llm, model, note):
     url, _ = fake_llm
     draft = ask(corpus_searcher, url, model)
     assert draft.drafter == "extractive"
-    assert draft.notes and not draft.abstained
+    assert draft.notes == [note.format(url=url)] and not draft.abstained
     assert any(c.citation.startswith("CETS No 197, art 13") for c in draft.citations)

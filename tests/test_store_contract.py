@@ -289,3 +289,44 @@ def test_sharded_store_refuses_a_single_shard_index(tmp_path):
     EdgeDocumentStore(tmp_path / "index").close()
     with pytest.raises(StoreError, match="single-shard"):
         ShardedEdgeStore(tmp_path / "index", shard_points=2)
+
+
+CITED = ["Test Treaty, art 1", "Test Treaty, art 1(2)", "Test Treaty, art 13", "Test Treaty, art 13(1)"]
+
+
+def test_a_citation_filter_matches_the_whole_label_not_a_prefix(store):
+    """A filter for "art 1" never matches "art 13" or "art 13(1)": labels are keywords, compared whole."""
+    store.write_documents(
+        [
+            Document(
+                id=f"cited-{rank}",
+                content=f"the text of {label}",
+                meta={"citation": label, "document_id": "test-treaty"},
+                embedding=unit(rank),
+                sparse_embedding=SparseEmbedding(indices=[rank, 100], values=[1.0, 0.2]),
+            )
+            for rank, label in enumerate(CITED, 1)
+        ]
+    )
+
+    def cited(operator: str, value: str | list[str]) -> list[str]:
+        found = store.filter_documents({"field": "meta.citation", "operator": operator, "value": value})
+        return sorted(d.meta["citation"] for d in found)
+
+    art_1 = {"field": "meta.citation", "operator": "==", "value": "Test Treaty, art 1"}
+    assert cited("==", "Test Treaty, art 1") == ["Test Treaty, art 1"]
+    assert store.count_documents_by_filter(art_1) == 1
+    assert cited("in", ["Test Treaty, art 1", "Test Treaty, art 1(2)"]) == [
+        "Test Treaty, art 1",
+        "Test Treaty, art 1(2)",
+    ]
+    assert cited("!=", "Test Treaty, art 1") == [
+        "Test Treaty, art 1(2)",
+        "Test Treaty, art 13",
+        "Test Treaty, art 13(1)",
+    ]
+    assert cited("==", "Test Treaty, art") == []
+    assert store.value_counts("citation") == dict.fromkeys(CITED, 1)
+    # Near art 13 in both legs, but the filter keeps to art 1.
+    found = store.hybrid_search(unit(3), SparseEmbedding(indices=[3], values=[1.0]), art_1, 4)
+    assert [d.meta["citation"] for d in found] == ["Test Treaty, art 1"]
