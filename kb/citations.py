@@ -63,6 +63,7 @@ class CitationQuery:
     keyed: bool = True  # the designator had a keyword before it ("art 13"), not only a number ("IRPA 24")
 
 
+@lru_cache(maxsize=4096)
 def loose(text: str) -> str:
     """Case, dots, "No" and spacing do not matter: "CETS No. 197" == "cets 197", "U.S.C." == "usc"."""
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", "", text.lower())  # keep "3.1", drop "U.S.C."
@@ -84,7 +85,7 @@ def parse(query: str, names: dict[str, str]) -> CitationQuery | None:
     or when it touches the instrument's name ("IRPA 24"), so "IRPA victims 2 years" is no citation."""
     text = loose(query)
     for name in sorted(names, key=len, reverse=True):  # longest first: "18 usc" before "usc"
-        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)
+        found = _name_pattern(name).search(text) if name in text else None
         if not found:
             continue
         before, after = text[: found.start()], text[found.end() :]
@@ -100,6 +101,11 @@ def parse(query: str, names: dict[str, str]) -> CitationQuery | None:
         keyed = pattern is _KEYED
         return CitationQuery(names[name], _restore_case(query, number, parts), " ".join(rest.split()), keyed)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
 
 
 def _restore_case(query: str, number: str, parts: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -273,6 +274,8 @@ def _valid_name(name: str) -> str:
         raise CollectionError("A collection needs a name.")
     if "/" in name:
         raise CollectionError("A collection name cannot contain '/' (it is part of the collection's address).")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise CollectionError("A collection name cannot contain control characters.")
     if len(name) > MAX_NAME:
         raise CollectionError(f"A collection name has at most {MAX_NAME} characters, got {len(name)}.")
     return name

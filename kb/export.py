@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -235,6 +235,7 @@ def to_docx(pack: Pack, path: Path) -> Path:
 
 
 def docx_bytes(pack: Pack) -> bytes:
+    pack = _xml_safe(pack)
     doc = DocxDocument()
     doc.styles["Normal"].font.size = Pt(11)
     doc.add_heading(pack.title, level=0)
@@ -283,6 +284,25 @@ def docx_bytes(pack: Pack) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline, return; lone surrogates; U+FFFE/F).
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(pack: Pack) -> Pack:
+    """The pack with every character a DOCX (XML) cannot hold removed; Markdown keeps them."""
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return _NOT_IN_XML.sub("", value)
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if is_dataclass(value):
+            return replace(value, **{f.name: clean(getattr(value, f.name)) for f in fields(value)})
+        return value
+
+    return clean(pack)  # type: ignore[return-value]
 
 
 def _quote_docx(doc: DocxDocument, item: Quoted) -> None:

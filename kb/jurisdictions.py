@@ -54,9 +54,14 @@ class Jurisdictions:
 
 
 def _mentions(query: str, name: str) -> bool:
+    return _name_pattern(name).search(query) is not None
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern[str]:
     # Short all-capital names ("UN", "US", "EU") must be written so: "us" and "un" are words too.
     flags = 0 if name.isupper() and len(name) <= 3 else re.IGNORECASE
-    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", query, flags) is not None
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])", flags)
 
 
 @lru_cache

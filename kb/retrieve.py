@@ -182,14 +182,8 @@ class Searcher:
         return Passage.from_document(cited[0]) if cited else None
 
     def passage_vectors(self, passages: list[Passage]) -> dict[str, list[float]]:
-        """The stored dense vectors of these passages (looked up within their documents)."""
-        if not passages:
-            return {}
-        conditions = [
-            {"field": "meta.document_id", "operator": "in", "value": sorted({p.document_id for p in passages})},
-            {"field": "id", "operator": "in", "value": [p.id for p in passages]},
-        ]
-        found = self.index.filter({"operator": "AND", "conditions": conditions})
+        """The stored dense vectors of these passages (point look-ups)."""
+        found = self.index.by_ids([p.id for p in passages])
         return {d.id: d.embedding for d in found if d.embedding is not None}
 
     def instrument_names(self) -> dict[str, str]:
@@ -248,17 +242,7 @@ class Searcher:
 
     def unknown_instruments(self, query: str) -> list[str]:
         """Instruments the query names by title that no indexed document is ("Modern Slavery Act")."""
-        known = [
-            citations.loose(name)
-            for record in self.index.records().values()
-            for name in (
-                record.title,
-                record.cite_as,
-                *record.aliases,
-                *citations.known_as().get(record.document_id, []),
-            )
-            if name
-        ]
+        known = self._known_titles()
 
         def indexed(name: str) -> bool:
             words = citations.loose(name).split()
@@ -267,6 +251,23 @@ class Searcher:
             return any(tail in k for tail in tails for k in known)
 
         return [name for name in citations.named_instruments(query) if not indexed(name)]
+
+    def _known_titles(self) -> list[str]:
+        """Every loose name the indexed documents go by: titles, citation names, aliases, Acts codified."""
+        cache = self._cache()
+        if "titles" not in cache:
+            cache["titles"] = [
+                citations.loose(name)
+                for record in self.index.records().values()
+                for name in (
+                    record.title,
+                    record.cite_as,
+                    *record.aliases,
+                    *citations.known_as().get(record.document_id, []),
+                )
+                if name
+            ]
+        return cache["titles"]
 
     def _labels(self, record: DocumentRecord) -> set[str]:
         """The citation labels of a document's live version (a facet on the keyword index), kept."""

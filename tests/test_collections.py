@@ -76,6 +76,7 @@ def test_rename_and_delete(collections):
         (lambda c: c.create("Module 1"), "already exists"),
         (lambda c: c.create("   "), "needs a name"),
         (lambda c: c.create("x" * 121), "at most 120"),
+        (lambda c: c.create("Module\x99 3"), "control characters"),
         (lambda c: c.get("Nope"), "No collection named 'Nope'; collections: 'Module 1'"),
         (lambda c: c.add("Module 1", passage("CETS No 197, art 26", "p1")), "already in 'Module 1'"),
         (lambda c: c.remove("Module 1", 999), "has no item 999"),

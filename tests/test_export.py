@@ -116,6 +116,16 @@ def test_each_topic_has_judgments_and_vignettes_whole_without_the_trainers_key(s
     assert section.questions != list(export.DEFAULT_QUESTIONS)  # the vignettes' own questions
 
 
+def test_a_docx_pack_drops_what_xml_cannot_hold(searcher, collections, tmp_path):
+    collections.create("Module one")
+    collections.add("Module one", searcher.cited_passage("Model Convention, art 2"), "Check\x0b with\x00 client")
+    pack = export.from_collection(collections, searcher, "Module one", "Title\x01 of the pack")
+    document = docx.Document(export.to_docx(pack, tmp_path / "pack.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "Title of the pack" and "Note: Check with client" in texts
+    assert "Check\x0b with\x00 client" in export.to_markdown(pack)  # Markdown keeps the text as saved
+
+
 def test_an_empty_or_unknown_collection(searcher, collections):
     collections.create("Empty")
     pack = export.from_collection(collections, searcher, "Empty")

@@ -61,7 +61,11 @@ def searcher(index, query_embedder) -> Searcher:
 
 def stale_ids(index: LiveIndex) -> set[str]:
     everything = index.store.filter_documents({"field": "meta.content_hash", "operator": "==", "value": STALE})
-    assert everything, "the stale version is in the store"
+    copied = {d.meta["document_id"] for d in everything}
+    assert len(everything) == sum(index.record(document_id).passage_count for document_id in copied)
+    assert "model-code" in copied and len(copied) == 1 + sum(
+        r.instrument_type == "case_study" for r in index.records().values()
+    )
     return {d.id for d in everything}
 
 

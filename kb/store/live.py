@@ -4,8 +4,9 @@ reader sees only the live version of each document.
 A document's new passages are written beside the old ones (their ids include the content hash);
 one write of its record to the registry makes the new version live; then the old passages are
 deleted. Between those steps, and after a crash in between, the store holds two versions of a
-document: every read here adds the live condition (the passage's content hash is its document's
-live one), so a document is seen wholly old or wholly new.
+document: then every read here adds the live condition (the passage's content hash is its
+document's live one), so a document is seen wholly old or wholly new. When the store holds no
+passage but the live ones (the usual state) the condition is left out: it would only cost time.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class LiveIndex:
         self.shared = shared
         self._records: dict[str, DocumentRecord] | None = None
         self._read_at = 0.0
+        self._checked: tuple[dict[str, DocumentRecord] | None, bool] = (None, False)  # (records, only live)
 
     # --- the registry -----------------------------------------------------------------------
     def records(self) -> dict[str, DocumentRecord]:
@@ -65,8 +67,15 @@ class LiveIndex:
         return hash(frozenset((r.document_id, r.content_hash) for r in self.records().values()))
 
     # --- reading ----------------------------------------------------------------------------
-    def live_condition(self) -> dict[str, Any]:
-        hashes = sorted({r.content_hash for r in self.records().values()})
+    def live_condition(self) -> dict[str, Any] | None:
+        """The condition that keeps to live versions; None while the store holds nothing else."""
+        records = self.records()
+        if self._checked[0] is not records:  # once per look at the registry
+            live_total = sum(r.passage_count for r in records.values())
+            self._checked = (records, self.store.count_documents() == live_total)
+        if self._checked[1]:
+            return None
+        hashes = sorted({r.content_hash for r in records.values()})
         return {"field": "meta.content_hash", "operator": "in", "value": hashes}
 
     def filter(self, filters: dict[str, Any] | None = None) -> list[Document]:
@@ -81,7 +90,8 @@ class LiveIndex:
         return self._live(self.store.get_documents_by_id(passage_ids)) if passage_ids else []
 
     def count(self, filters: dict[str, Any] | None = None) -> int:
-        return self.store.count_documents_by_filter(all_of(filters, self.live_condition()) or {})
+        condition = all_of(filters, self.live_condition())
+        return self.store.count_documents_by_filter(condition) if condition else self.store.count_documents()
 
     def facets(self, field: str, filters: dict[str, Any] | None = None) -> dict[str, int]:
         """How many live passages carry each value of a keyword field (under the filters)."""
@@ -119,6 +129,7 @@ class LiveIndex:
     def write(self, passages: list[Document]) -> None:
         """A new version's passages, beside the old; invisible to readers until `commit`."""
         self.store.write_documents(passages, DuplicatePolicy.OVERWRITE)
+        self._checked = (None, False)
 
     def commit(self, record: DocumentRecord) -> None:
         """Make this version live (one write), then delete the document's other versions."""
