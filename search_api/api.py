@@ -24,7 +24,8 @@ from search_api.security import require_read, require_write
 router = APIRouter(prefix="/api")
 
 
-def library(request: Request) -> Library:
+async def library(request: Request) -> Library:
+    """The app's library (`async`: no thread-pool hop for a lookup)."""
     return request.app.state.library
 
 

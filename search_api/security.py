@@ -27,12 +27,14 @@ def _valid(request: Request) -> bool:
     return presented is not None and any(hmac.compare_digest(presented, key) for key in keys)
 
 
-def require_read(request: Request) -> None:
+# The checks are `async`: they do no blocking work, and FastAPI runs a plain `def` dependency in its
+# thread pool, a hop per request per dependency.
+async def require_read(request: Request) -> None:
     if request.app.state.library.settings.api_reads_need_key and not _valid(request):
         raise HTTPException(401, "This server requires an API key for reading: send X-API-Key.")
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     if not request.app.state.library.settings.api_keys:
         raise HTTPException(403, "Writing is disabled: no API key is configured on this server (KB_API_KEYS).")
     if not _valid(request):
