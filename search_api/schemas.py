@@ -165,13 +165,16 @@ class Matrix(BaseModel):
 
 
 # --- documents and reference lists ----------------------------------------------------------------
-class DocumentSummary(BaseModel):
+class _DocumentFields(BaseModel):
     id: str
     title: str
     jurisdiction: str
     layer: str
     instrument_type: str
     cite_as: str
+
+
+class DocumentSummary(_DocumentFields):
     passages: int = Field(description="How many passages it has.")
 
 
@@ -186,15 +189,9 @@ class OutlineEntry(BaseModel):
     page: int | None
 
 
-class Document(BaseModel):
+class Document(_DocumentFields):
     """A document's metadata and outline: every passage in reading order."""
 
-    id: str
-    title: str
-    jurisdiction: str
-    layer: str
-    instrument_type: str
-    cite_as: str
     url: str = Field(description="The address of its first passage.")
     passages: list[OutlineEntry]
 
