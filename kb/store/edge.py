@@ -30,7 +30,7 @@ _PAGE = 1000
 # Payloads of passages that searches returned, kept by point id: turning a payload into Python
 # objects costs more than the search itself (about 0.05 ms a point), and a passage's payload only
 # changes when its point is written again (which drops it from here).
-_CACHED_PAYLOADS = 20_000
+_CACHED_PAYLOADS = 10_000  # about 30 MB per shard at ~3 KB a passage
 
 
 class EdgeDocumentStore:
