@@ -63,6 +63,11 @@ def search(
             if neighbour:
                 words = " ".join(neighbour["text"].split())[:100]
                 out.print(f"   [dim]{mark} {escape(neighbour['citation'])}  {escape(words)}…[/dim]", highlight=False)
+    if response.cases:
+        out.print("[bold]Cases[/bold]")
+        for hit in response.cases:
+            why = " ".join(hit.passage.text.split())[:200]
+            out.print(f"   [bold]{escape(hit.passage.citation)}[/bold]  [dim]{escape(why)}…[/dim]", highlight=False)
     if facets:
         for name, counts in response.facets.items():
             listed = ", ".join(f"{value} {count}" for value, count in counts.items())

@@ -31,6 +31,11 @@ CONTEXT_CHARS = 20_000
 NAMED_JURISDICTION_BOOST = 2.0
 SHARED_TOPIC_BOOST = 1.5
 FACET_FIELDS = ("jurisdiction", "instrument_type", "topics")
+# A search that names no instrument type ranks the law. Judgment digests ("case") are listed beside
+# it (SearchResponse.cases); the fictional training vignettes ("case_study"), written in the same lay
+# narrative as users' questions, come only when their type is asked for.
+LAW_TYPES = ("treaty", "statute", "regulation", "directive", "guidance")
+CASES_BESIDE = 3
 
 
 class SearchError(ValueError):
@@ -53,6 +58,7 @@ class SearchResponse:
     took_ms: float
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    cases: list[SearchHit] = field(default_factory=list)  # judgment digests beside the law, each its "why it matters"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +66,7 @@ class SearchResponse:
             "took_ms": round(self.took_ms, 2),
             "results": [h.as_json() for h in self.hits],
             "facets": self.facets,
+            "cases": [h.as_json() for h in self.cases],
         }
 
 
@@ -111,6 +118,9 @@ class Searcher:
         if not 1 <= limit <= MAX_LIMIT:
             raise SearchError(f"The limit must be between 1 and {MAX_LIMIT}, got {limit}.")
         filters = filters or SearchFilters()
+        plain = not filters.instrument_types
+        if plain and self.known_values("instrument_type") - set(LAW_TYPES):
+            filters = replace(filters, instrument_types=sorted(self.known_values("instrument_type") & set(LAW_TYPES)))
         parsed = parse_query(query)
         if not parsed.text.strip():
             raise SearchError("The query has nothing to search for besides what it excludes (NOT ...).")
@@ -140,7 +150,24 @@ class Searcher:
         if context:
             for hit in hits:
                 hit.context = self._neighbours(hit.passage)
-        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts)
+        cases = self._cases_beside(query, filters) if plain else []
+        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases)
+
+    def _cases_beside(self, query: str, filters: SearchFilters) -> list[SearchHit]:
+        """The judgment digests nearest to the query, each shown by why it matters (else its best part)."""
+        if "case" not in self.known_values("instrument_type") or not filters.instrument_types:
+            return []
+        found = self.search(query, replace(filters, instrument_types=["case"]), CASES_BESIDE * 3).hits
+        best = {hit.passage.document_id: hit for hit in reversed(found)}  # the first hit of each case
+        chosen = list(dict.fromkeys(hit.passage.document_id for hit in found))[:CASES_BESIDE]
+        parts = self.index.filter({"field": "meta.document_id", "operator": "in", "value": chosen}) if chosen else []
+        why = {d.meta["document_id"]: d for d in parts if (d.meta.get("heading") or "").lower().startswith("why it")}
+        return [
+            SearchHit(Passage.from_document(why[document_id]), best[document_id].score)
+            if document_id in why
+            else best[document_id]
+            for document_id in chosen
+        ]
 
     def _neighbours(self, passage: Passage) -> dict[str, dict[str, str] | None]:
         """The passages just before and after this one within its provision (document order)."""

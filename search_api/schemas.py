@@ -111,6 +111,10 @@ class SearchResponse(BaseModel):
     took_ms: float
     results: list[SearchResult]
     facets: dict[str, dict[str, int]] = Field(description="Empty unless asked: counts per field and value.")
+    cases: list[SearchResult] = Field(
+        default_factory=list,
+        description="Judgment digests beside the law (a search that names no instrument type), each by why it matters.",
+    )
 
 
 # --- answers and comparisons ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from kb.collections import Collections
 from kb.compare import compare
 from kb.config import Settings
 from kb.model import passage_id
-from kb.retrieve import Searcher
+from kb.retrieve import Searcher, SearchFilters
 from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 from search_api.library import Library
 
@@ -75,7 +75,11 @@ def test_search_facets_and_lookups_show_only_the_live_version(index, searcher):
     shown = {h.passage.id for h in response.hits} | {i for h in response.hits for i in h.more_passages}
     assert shown and not shown & stale
     assert all(MARK not in h.passage.text for h in response.hits)
-    neighbours = [n for h in response.hits for n in (h.context or {}).values() if n]
+    vignettes = searcher.search(
+        f"{MARK} worker passport", SearchFilters(instrument_types=["case_study"]), 50, context=True
+    )
+    assert vignettes.hits and not {h.passage.id for h in vignettes.hits} & stale
+    neighbours = [n for h in vignettes.hits for n in (h.context or {}).values() if n]
     assert neighbours and not {n["id"] for n in neighbours} & stale
     live_count = index.record("model-code").passage_count
     assert index.facets("document_id")["model-code"] == live_count
