@@ -46,6 +46,8 @@ def search(
     if as_json:
         print(json.dumps(response.as_json(), ensure_ascii=False, indent=2))
         return
+    if response.also_searched:
+        out.print(f"[dim]also searched: {escape('; '.join(response.also_searched))}[/dim]")
     if not response.hits:
         out.print("No passage matches.")
     for rank, hit in enumerate(response.hits, 1):

@@ -249,9 +249,13 @@ class Collections:
         return row
 
     def _item(self, row: sqlite3.Row, item_id: int) -> Item:
-        found = self.db.execute(
-            "SELECT * FROM items WHERE id = ? AND collection_id = ?", (item_id, row["id"])
-        ).fetchone()
+        # An id beyond SQLite's 64-bit integers names no item (and would overflow the query).
+        in_range = -(2**63) <= item_id < 2**63
+        found = (
+            self.db.execute("SELECT * FROM items WHERE id = ? AND collection_id = ?", (item_id, row["id"])).fetchone()
+            if in_range
+            else None
+        )
         if found is None:
             raise NoSuchCollection(f"Collection {row['name']!r} has no item {item_id}.")
         return Item(**{k: found[k] for k in Item.__dataclass_fields__})

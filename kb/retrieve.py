@@ -15,6 +15,7 @@ from kb.model import Passage, SearchHit
 from kb.query_syntax import parse_query
 from kb.store.live import LiveIndex, all_of, of_document
 from kb.store.registry import DocumentRecord
+from kb.thesaurus import expansions
 from kb.topics import topics_for
 
 MAX_QUERY_CHARS = 2000
@@ -59,6 +60,7 @@ class SearchResponse:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     cases: list[SearchHit] = field(default_factory=list)  # judgment digests beside the law, each its "why it matters"
+    also_searched: list[str] = field(default_factory=list)  # statutory terms for the query's lay words
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,7 @@ class SearchResponse:
             "results": [h.as_json() for h in self.hits],
             "facets": self.facets,
             "cases": [h.as_json() for h in self.cases],
+            "also_searched": self.also_searched,
         }
 
 
@@ -133,6 +136,10 @@ class Searcher:
             vectors = QueryVectors(embedding, self.query_embedder.sparse.query(text))
         else:
             vectors = self.query_embedder.embed(parsed.text)
+        # The query's lay words ("green card", "papers") also search the statutes' terms, on the BM25 leg.
+        added = [] if cited else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
+        if added:
+            vectors = QueryVectors(vectors.dense, self.query_embedder.sparse.query(" ".join([parsed.text, *added])))
         current = self.index.search(
             vectors.dense,
             vectors.sparse,
@@ -151,7 +158,7 @@ class Searcher:
             for hit in hits:
                 hit.context = self._neighbours(hit.passage)
         cases = self._cases_beside(query, filters) if plain else []
-        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases)
+        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases, added)
 
     def _cases_beside(self, query: str, filters: SearchFilters) -> list[SearchHit]:
         """The judgment digests nearest to the query, each shown by why it matters (else its best part)."""

@@ -115,6 +115,9 @@ class SearchResponse(BaseModel):
         default_factory=list,
         description="Judgment digests beside the law (a search that names no instrument type), each by why it matters.",
     )
+    also_searched: list[str] = Field(
+        default_factory=list, description="Statutory terms searched as well for the query's lay words."
+    )
 
 
 # --- answers and comparisons ----------------------------------------------------------------------

@@ -48,3 +48,17 @@ def test_vignettes_come_only_when_their_type_is_asked_for(searcher):
     for query in (STORY, "child victims questioned by the police", "discussion questions"):
         shown = searcher.search(query, limit=20)
         assert "case_study" not in {h.passage.instrument_type for h in [*shown.hits, *shown.cases]}
+
+
+def test_a_search_says_which_statutory_terms_it_also_searched(searcher):
+    response = searcher.search("a lawyer for free when they took my passport")
+    assert response.also_searched == [
+        "legal aid",
+        "legal assistance",
+        "free of charge",
+        "identity documents",
+        "confiscating",
+        "passport or other immigration document",
+    ]
+    assert response.as_json()["also_searched"] == response.also_searched
+    assert searcher.search("9 M.C. § 401").also_searched == []  # a citation is looked up, not expanded

@@ -80,6 +80,7 @@ def test_rename_and_delete(collections):
         (lambda c: c.get("Nope"), "No collection named 'Nope'; collections: 'Module 1'"),
         (lambda c: c.add("Module 1", passage("CETS No 197, art 26", "p1")), "already in 'Module 1'"),
         (lambda c: c.remove("Module 1", 999), "has no item 999"),
+        (lambda c: c.remove("Module 1", 2**70), f"has no item {2**70}"),
         (lambda c: c.move("Module 1", 1, 5), "outside 1..1"),
         (lambda c: c.rename("Module 1", "Module 2"), "already exists"),
         (lambda c: c.set_note("Module 1", 1, "n" * 4001), "at most 4000"),

@@ -1,0 +1,39 @@
+"""Lay words to statutory terms (corpus/thesaurus.toml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.thesaurus import expansions, load_thesaurus
+
+
+def test_every_entry_says_and_means_something_and_names_known_jurisdictions():
+    terms = load_thesaurus()
+    assert len(terms) >= 30
+    for term in terms:
+        assert term.says and term.means and all(s.strip() for s in (*term.says, *term.means))
+        assert term.jurisdictions <= {"US", "GB", "DE", "CA", "UN", "COE", "EU"}
+
+
+def test_lay_words_bring_the_statutes_terms_once_and_not_those_already_asked():
+    assert expansions("T visa holder applying for a green card") == [
+        "lawful permanent resident",
+        "adjustment of status",
+        "T nonimmigrant",
+        "101(a)(15)(T)",
+    ]
+    assert expansions("legal aid or a free lawyer?") == ["legal assistance", "free of charge"]
+    assert expansions("who is a refugee") == []
+
+
+def test_whole_words_only_and_any_case():
+    assert expansions("the nrm decision") == ["National Referral Mechanism"]
+    assert expansions("kidnapping") == []  # not "kid"
+    assert expansions("a strasbourg judgment") == ["European Court of Human Rights"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"), [([], ["temporary resident permit"]), (["CA"], ["temporary resident permit"]), (["DE"], [])]
+)
+def test_a_term_of_one_jurisdiction_applies_unless_the_search_is_filtered_to_others(asked, expected):
+    assert expansions("can she get a TRP", asked) == expected
