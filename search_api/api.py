@@ -7,6 +7,7 @@ a model of search_api/schemas.py. Bad input is a 4xx with a reason (search_api/e
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,6 +23,8 @@ from search_api.library import Library
 from search_api.security import require_read, require_write
 
 router = APIRouter(prefix="/api")
+# Uploads are kept under their own name: what a file system takes (255 bytes, no control characters).
+MAX_FILE_NAME_BYTES = 200
 
 
 async def library(request: Request) -> Library:
@@ -199,6 +202,8 @@ def upload(
     name = Path(file.filename or "").name
     if not name or not name.lower().endswith(SUPPORTED_SUFFIXES):
         raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(SUPPORTED_SUFFIXES)}.")
+    if len(name.encode()) > MAX_FILE_NAME_BYTES or any(unicodedata.category(c) == "Cc" for c in name):
+        raise HTTPException(400, f"A file name has at most {MAX_FILE_NAME_BYTES} bytes and no control characters.")
     limit = lib.settings.max_upload_mb * 2**20
     content = file.file.read(limit + 1)
     if len(content) > limit:

@@ -84,3 +84,10 @@ def test_an_unsupported_file_is_refused_with_the_suffixes_ingest_reads(client):
     refused = client.post("/api/documents", files={"file": ("rules.rtf", b"{\\rtf1 Rules}")}, headers=WRITE)
     assert refused.status_code == 415
     assert refused.json()["detail"].endswith(f"upload one of: {', '.join(SUPPORTED_SUFFIXES)}.")
+
+
+def test_a_file_name_no_file_system_takes_is_refused_with_a_reason(client):
+    name = "a" * 300 + ".md"  # over the 255 bytes a file name may have
+    refused = client.post("/api/documents", files={"file": (name, b"# Notes\n\nSome text.")}, headers=WRITE)
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "A file name has at most 200 bytes and no control characters."
