@@ -157,24 +157,32 @@ class Searcher:
         if context:
             for hit in hits:
                 hit.context = self._neighbours(hit.passage)
-        cases = self._cases_beside(query, filters) if plain else []
+        cases = self._cases_beside(vectors, filters, parsed.filters()) if plain else []
         return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases, added)
 
-    def _cases_beside(self, query: str, filters: SearchFilters) -> list[SearchHit]:
-        """The judgment digests nearest to the query, each shown by why it matters (else its best part)."""
+    def _cases_beside(
+        self, vectors: QueryVectors, filters: SearchFilters, query_filters: dict[str, Any] | None
+    ) -> list[SearchHit]:
+        """The judgment digests nearest to the query (its vectors, under its other filters), each
+        shown by why it matters (else its best part)."""
         if "case" not in self.known_values("instrument_type") or not filters.instrument_types:
             return []
-        found = self.search(query, replace(filters, instrument_types=["case"]), CASES_BESIDE * 3).hits
-        best = {hit.passage.document_id: hit for hit in reversed(found)}  # the first hit of each case
-        chosen = list(dict.fromkeys(hit.passage.document_id for hit in found))[:CASES_BESIDE]
-        parts = self.index.filter({"field": "meta.document_id", "operator": "in", "value": chosen}) if chosen else []
-        why = {d.meta["document_id"]: d for d in parts if (d.meta.get("heading") or "").lower().startswith("why it")}
-        return [
-            SearchHit(Passage.from_document(why[document_id]), best[document_id].score)
-            if document_id in why
-            else best[document_id]
-            for document_id in chosen
-        ]
+        scoped = all_of(self._store_filters(replace(filters, instrument_types=["case"])), query_filters)
+        found = self.index.search(vectors.dense, vectors.sparse, scoped, CASES_BESIDE * 3)
+        best = {d.meta["document_id"]: d for d in reversed(found)}  # the first passage of each case
+        chosen = list(dict.fromkeys(d.meta["document_id"] for d in found))[:CASES_BESIDE]
+        ids = [passage_id for case in chosen if (passage_id := self._why_it_matters(case))]
+        why = {d.meta["document_id"]: d for d in self.index.by_ids(ids)}
+        return [SearchHit(Passage.from_document(why.get(case, best[case])), best[case].score or 0.0) for case in chosen]
+
+    def _why_it_matters(self, document_id: str) -> str:
+        """The id of a judgment digest's "why it matters" passage ("" when it has none), kept."""
+        cache = self._cache()
+        if ("why", document_id) not in cache:
+            parts = self.index.passages(document_id)
+            why = [d.id for d in parts if (d.meta.get("heading") or "").lower().startswith("why it matters")]
+            cache["why", document_id] = why[0] if why else ""
+        return cache["why", document_id]
 
     def _neighbours(self, passage: Passage) -> dict[str, dict[str, str] | None]:
         """The passages just before and after this one within its provision (document order)."""

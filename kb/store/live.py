@@ -50,6 +50,7 @@ class LiveIndex:
         self._records: dict[str, DocumentRecord] | None = None
         self._read_at = 0.0
         self._checked: tuple[dict[str, DocumentRecord] | None, bool] = (None, False)  # (records, only live)
+        self._generation: tuple[dict[str, DocumentRecord] | None, int] = (None, 0)
 
     # --- the registry -----------------------------------------------------------------------
     def records(self) -> dict[str, DocumentRecord]:
@@ -64,7 +65,10 @@ class LiveIndex:
 
     def generation(self) -> int:
         """Changes whenever a document version becomes live or is removed (for readers' caches)."""
-        return hash(frozenset((r.document_id, r.content_hash) for r in self.records().values()))
+        records = self.records()
+        if self._generation[0] is not records:  # once per look at the registry
+            self._generation = (records, hash(frozenset((r.document_id, r.content_hash) for r in records.values())))
+        return self._generation[1]
 
     # --- reading ----------------------------------------------------------------------------
     def live_condition(self) -> dict[str, Any] | None:
