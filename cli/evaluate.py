@@ -13,6 +13,10 @@ from kb.config import get_settings
 
 def evaluate(
     gold: Annotated[bool, typer.Option(help="Run the team's gold set (eval/gold_questions.toml).")] = True,
+    questions: Annotated[
+        Path | None,
+        typer.Option(help="Another question set in the gold set's form instead, e.g. the held-out eval/heldout.toml."),
+    ] = None,
     bench: Annotated[bool, typer.Option(help="Run the external benchmarks (../shared/bench).")] = True,
     split: Annotated[str, typer.Option(help="Benchmark split: dev (for tuning) or test (to report).")] = "dev",
     output: Annotated[
@@ -26,6 +30,6 @@ def evaluate(
     if split not in ("dev", "test"):
         fail(f"The split must be dev or test, got {split!r}.")
     try:
-        run_eval(get_settings(), gold, bench, split, output, out)
+        run_eval(get_settings(), gold, bench, split, output, out, questions)
     except EvalError as error:
         fail(error)

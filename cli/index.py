@@ -17,6 +17,7 @@ from cli.console import err, fail, out
 from ingest.metadata import Overrides
 from ingest.pipeline import FileProgress, Indexer, IngestReport
 from kb.config import get_settings
+from kb.related import related
 from kb.store import LiveIndex, open_index
 
 
@@ -94,14 +95,23 @@ def _known_document(index: LiveIndex, document_id: str) -> None:
         fail(f"no document {document_id!r} in the index; known: {listed}")
 
 
-def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb stats --documents` lists.")]) -> None:
-    """The document's outline: its groups and the citation of every passage, in reading order."""
+def show(
+    target: Annotated[
+        str,
+        typer.Argument(help='A document id (`kb stats --documents`), or a citation: "AufenthG s 25(4a)".'),
+    ],
+) -> None:
+    """A document's outline (its groups, the citation of every passage and what it cites), or one
+    provision with its text, what it cites and what cites it."""
     index = open_index(get_settings())
     try:
-        _known_document(index, document_id)
-        passages = index.passages(document_id)
+        known = target in index.records()
+        passages = index.passages(target) if known else []
     finally:
         index.close()
+    if not known:
+        _show_provision(target)
+        return
     first = passages[0].meta
     where = f"{first['jurisdiction']} · {first['instrument_type']} · {first['url']}"
     out.print(f"[bold]{escape(first['title'])}[/bold]  [dim]{escape(where)}[/dim]")
@@ -119,7 +129,28 @@ def show(document_id: Annotated[str, typer.Argument(help="A document id, as `kb 
         heading = escape(f" — {meta['heading']}") if meta.get("heading") else ""
         label = f"[bold]{escape(meta['citation'])}[/bold]{heading}"
         out.print("  " * depth + f"{label} [dim]\\[{meta['language']}] {words}…[/dim]", highlight=False)
+        if meta.get("cites"):
+            out.print("  " * (depth + 1) + f"[dim]cites {escape('; '.join(meta['cites']))}[/dim]", highlight=False)
     out.print(f"[dim]{len(passages)} passages[/dim]")
+
+
+def _show_provision(citation: str) -> None:
+    with wiring.open_searcher(get_settings()) as searcher:
+        passage = searcher.cited_passage(citation)
+        if passage is None:
+            fail(
+                f"{citation!r} is neither a document id nor a citation of an indexed provision (`kb stats --documents`)"
+            )
+        links = related(searcher, passage)
+    heading = escape(f" — {passage.heading}") if passage.heading else ""
+    out.print(f"[bold]{escape(passage.citation)}[/bold]{heading}  [dim]{escape(passage.document_id)}[/dim]")
+    out.print(escape(passage.text), highlight=False)
+    for name, found in (("Cites", links.cites), ("Cited by", links.cited_by)):
+        out.print(f"[bold]{name}[/bold] ({len(found)})")
+        for link in found:
+            where = link.document_id or "not in the corpus"
+            about = escape(f" — {link.heading}") if link.heading else ""
+            out.print(f"  {escape(link.citation)}{about} [dim]({escape(where)})[/dim]", highlight=False)
 
 
 def remove(document_ids: Annotated[list[str], typer.Argument(help="Document ids to remove from the index.")]) -> None:

@@ -22,7 +22,7 @@ def dense_encoder(settings: Settings) -> DenseEncoder:
 
 
 def passage_embedder(settings: Settings) -> PassageEmbedder:
-    return PassageEmbedder(dense_encoder(settings), SparseEncoder())
+    return PassageEmbedder(dense_encoder(settings), SparseEncoder(), with_context=settings.index_context)
 
 
 def searcher(settings: Settings, index: LiveIndex | None = None) -> Searcher:
@@ -55,5 +55,6 @@ def collections(settings: Settings) -> Collections:
 def open_library(settings: Settings) -> Library:
     """Everything the API and web UI serve from, opened once per process; `close()` it."""
     shared = searcher(settings)
-    indexer = Indexer(shared.index, PassageEmbedder(shared.query_embedder.dense, SparseEncoder()))
+    embedder = PassageEmbedder(shared.query_embedder.dense, SparseEncoder(), with_context=settings.index_context)
+    indexer = Indexer(shared.index, embedder)
     return Library(settings, shared, answerer(settings, shared), indexer, collections(settings))

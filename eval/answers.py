@@ -18,7 +18,8 @@ out-of-scope questions (the "check" ones are held out) and prints the best setti
 quoted statement against the passage it comes from (supported) and against another cited passage
 that does not hold it (a wrong citation, the error a model makes).
 
-    .venv/bin/python -m eval.answers [--calibrate | --calibrate-support] [--out eval/results/answers.json]
+    .venv/bin/python -m eval.answers [--calibrate | --calibrate-support] [--questions eval/heldout.toml]
+        [--out eval/results/answers.json]
 """
 
 from __future__ import annotations
@@ -227,11 +228,15 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--calibrate-support", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("eval/results/answers.json"))
+    parser.add_argument(
+        "--questions", type=Path, help="another question set in the gold set's form, e.g. eval/heldout.toml"
+    )
     args = parser.parse_args()
     console = Console()
     with open_searcher(get_settings()) as searcher:
         answerer = Answerer(searcher)
-        gold, out_of_scope = load_gold(), load_out_of_scope()
+        gold = load_gold(args.questions) if args.questions else load_gold()
+        out_of_scope = load_out_of_scope()
         if args.calibrate:
             calibrate(answerer, gold, out_of_scope, console)
             return

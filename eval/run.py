@@ -71,7 +71,9 @@ def _gold_key(question: GoldQuestion, document_id: str, citation: str) -> str:
     return f"{document_id}|{citation}"
 
 
-def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQuestion]) -> Result:
+def run_gold(
+    settings: Settings, encoder: CachedEncoder, questions: list[GoldQuestion], name: str = "team gold set"
+) -> Result:
     started = time.perf_counter()
     index = open_index(settings)
     try:
@@ -153,7 +155,7 @@ def run_gold(settings: Settings, encoder: CachedEncoder, questions: list[GoldQue
                 per_query.append(scores(unique(run(question)), relevant))
             results[name] = mean_scores(per_query)
         notes = f"tutorial: {tutorial.windows} windows of 200 words over the documents' normalised text"
-        return Result("team gold set", len(questions), results, time.perf_counter() - started, notes)
+        return Result(name, len(questions), results, time.perf_counter() - started, notes)
     finally:
         index.close()
 
@@ -192,17 +194,26 @@ def run_benchmark(bench: Benchmark, encoder: CachedEncoder, cache_dir: Path) -> 
         index.close()
 
 
-def main(settings: Settings, gold: bool, bench: bool, split: str, out: Path | None, console: Console) -> list[Result]:
+def main(
+    settings: Settings,
+    gold: bool,
+    bench: bool,
+    split: str,
+    out: Path | None,
+    console: Console,
+    questions_file: Path | None = None,
+) -> list[Result]:
     cache_dir = settings.data_dir / "eval"
     dense = make_encoder(settings.model_path, settings.embedding_backend, settings.data_dir / "models")
     encoder = CachedEncoder(dense, cache_dir / f"vectors-{settings.model_path.name}.npz")
     results = []
     if gold:
         try:
-            questions = load_gold()
+            questions = load_gold(questions_file) if questions_file else load_gold()
         except FileNotFoundError as error:
             raise EvalError(f"gold set not found: {error.filename}") from error
-        results.append(run_gold(settings, encoder, questions))
+        name = f"question set {questions_file.name}" if questions_file else "team gold set"
+        results.append(run_gold(settings, encoder, questions, name))
         console.print(_table(results[-1]))
     if bench:
         try:

@@ -8,8 +8,10 @@ from os.path import commonprefix
 
 from ingest.load import LoadedFile
 from ingest.metadata import DocumentInfo
+from ingest.references import Citing, cited_labels, find_references
 from ingest.structure import Blocks, Provision, split_provisions
-from kb.model import Passage, passage_id
+from kb.model import Passage, cites_within, passage_id
+from kb.references import provision_label, reference_data
 
 # Passages stay inside the embedder's 256-token window (about 1,000 characters of legal English).
 MAX_PART_CHARS = 1000
@@ -191,4 +193,47 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
                 source=str(loaded.path.resolve()),
             )
         )
+    _link(passages, provisions, info)
     return passages
+
+
+# At most this many cited provisions' headings go into a passage's indexed context.
+CITED_HEADINGS = 6
+
+
+def _link(passages: list[Passage], provisions: list[Provision], info: DocumentInfo) -> None:
+    """Each passage's references (`cites`) and the context its text is indexed with (`index_context`):
+    instrument, the headings above the provision, its heading, and the headings of the provisions it
+    cites that this document or corpus/references.toml describe."""
+    data = reference_data()
+    headings: dict[str, dict[str, str]] = {}  # by language: a bilingual treaty repeats its numbers
+    for provision in provisions:
+        if provision.number and provision.heading:
+            headings.setdefault(provision.language or "en", {}).setdefault(provision.number, provision.heading)
+    own_sections = list(dict.fromkeys(p.number.split("(")[0] for p in provisions if p.number))
+    for passage in passages:
+        unit = passage.provision_path[-1] if passage.provision_path else ""
+        if unit.startswith("(") and len(passage.provision_path) > 1:  # the pinpoint of a split provision
+            unit = passage.provision_path[-2] + unit
+        citing = Citing(info.cite_as, info.style, info.jurisdiction, info.id, unit)
+        if info.style != "case":
+            labels = cited_labels(find_references(passage.text, citing, data), citing, own_sections, data)
+            own = provision_label(passage.citation) if info.style == "treaty" else passage.citation
+            passage.cites = [label for label in labels if not cites_within(label, own)]  # not itself
+            passage.cites_provisions = list(dict.fromkeys(provision_label(label) for label in passage.cites))
+        in_language = headings.get(passage.language, {})
+        cited = [_heading_of(label, info.cite_as, in_language, data.outside) for label in passage.cites]
+        groups = [part for part in passage.provision_path if not part.startswith("(")][:-1]
+        about = list(dict.fromkeys(h for h in cited if h))[:CITED_HEADINGS]
+        context = [info.short_title or info.cite_as, *groups, passage.citation, passage.heading]
+        context += [f"Cites: {'; '.join(about)}"] if about else []
+        passage.index_context = ". ".join(dict.fromkeys(part for part in context if part))
+
+
+def _heading_of(label: str, cite_as: str, headings: dict[str, str], outside: dict[str, str]) -> str:
+    if label in outside or provision_label(label) in outside:
+        return outside.get(label) or outside[provision_label(label)]
+    if label.startswith(cite_as):
+        number = re.sub(r"^.*(?:§|, s|, art|, para) ", "", provision_label(label))
+        return headings.get(number, "")
+    return ""

@@ -20,6 +20,7 @@ from ingest.metadata import ManifestError, Overrides, document_info, manifest_id
 from ingest.passages import build_passages
 from ingest.topics import tag_passages
 from kb.embed import PassageEmbedder
+from kb.references import references_digest
 from kb.store.live import LiveIndex
 from kb.store.registry import DocumentRecord
 from kb.topics import taxonomy_digest
@@ -28,7 +29,7 @@ from kb.topics import taxonomy_digest
 UNREAD_DOCUMENT_SUFFIXES = {".doc", ".odt", ".rtf", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
-PIPELINE_VERSION = "passages-5"
+PIPELINE_VERSION = "passages-6"
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Indexer:
     def __init__(self, index: LiveIndex, embedder: PassageEmbedder):
         self.index = index
         self.embedder = embedder
+        # Everything besides a file that its indexed version depends on.
+        self._version = f"{PIPELINE_VERSION}:{taxonomy_digest()}:{references_digest()}:{embedder.version}"
 
     def ingest(
         self,
@@ -148,7 +151,7 @@ class Indexer:
             on_progress(progress(0, 0))
         # Everything a document's passages depend on is hashed before the (slow) parse.
         data = read_source(path)
-        digest = source_fingerprint(path, data, overrides, f"{PIPELINE_VERSION}:{taxonomy_digest()}")
+        digest = source_fingerprint(path, data, overrides, self._version)
         known_id = manifest_id(path)
         if known_id and self.index.is_current(known_id, digest):
             self._claim(known_id, path, seen)

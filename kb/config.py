@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     api_reads_need_key: bool = False
     max_upload_mb: int = 20
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Index each passage with its context (instrument, headings above it, headings of what it cites);
+    # off: with its citation and heading only (to measure what the context adds).
+    index_context: bool = True
     # Languages searched when a query names none (ISO 639-1).
     languages: Annotated[list[str], NoDecode] = ["en"]
 

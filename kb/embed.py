@@ -160,20 +160,34 @@ def embedding_text(document: Document, meta_fields: tuple[str, ...]) -> str:
 
 
 class PassageEmbedder:
-    """Adds dense and sparse embeddings to passages; the citation and heading are embedded with the text."""
+    """Adds dense and sparse embeddings to passages. Both legs index a passage with its context
+    (Passage.index_context: instrument, headings above it, its heading, the headings of what it
+    cites) before its text; with `with_context=False`, with its citation and heading only."""
 
     def __init__(
         self,
         dense: DenseEncoder,
         sparse: SparseEncoder,
         meta_fields_to_embed: tuple[str, ...] = ("citation", "heading"),
+        with_context: bool = True,
     ):
         self.dense = dense
         self.sparse = sparse
         self.meta_fields_to_embed = meta_fields_to_embed
+        self.with_context = with_context
+
+    @property
+    def version(self) -> str:
+        """What decides the indexed text besides the passages themselves (part of a version's digest)."""
+        return f"{'context' if self.with_context else 'plain'}:{','.join(self.meta_fields_to_embed)}"
+
+    def _text(self, document: Document) -> str:
+        if self.with_context and document.meta.get("index_context"):
+            return f"{document.meta['index_context']}\n{document.content or ''}"
+        return embedding_text(document, self.meta_fields_to_embed)
 
     def embed(self, documents: list[Document]) -> list[Document]:
-        texts = [embedding_text(document, self.meta_fields_to_embed) for document in documents]
+        texts = [self._text(document) for document in documents]
         vectors = self.dense.encode(texts)
         return [
             replace(document, embedding=vector.tolist(), sparse_embedding=self.sparse.document(text))

@@ -61,6 +61,13 @@ class Passage:
     page: int | None = None
     source: str = ""  # the file it was read from, to prune documents whose file is gone
     topics: list[str] = field(default_factory=list)
+    # The provisions its text refers to, as citation labels ("StGB, s 232", "8 U.S.C. § 1101(a)(15)(T)"),
+    # and the whole provisions they are in, for "cited by" look-ups on the keyword index.
+    cites: list[str] = field(default_factory=list)
+    cites_provisions: list[str] = field(default_factory=list)
+    # What the search legs index before its text: the instrument, the headings above the provision,
+    # its own heading and those of the provisions it cites (never shown).
+    index_context: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """As the API and the CLI's --json show a passage."""
@@ -79,6 +86,7 @@ class Passage:
             "url": self.url,
             "page": self.page,
             "topics": self.topics,
+            "cites": self.cites,
         }
 
     def to_document(self) -> Document:

@@ -92,6 +92,12 @@ def passage(lib: Lib, passage_id: str) -> dict[str, Any]:
     return lib.passage(passage_id)
 
 
+@router.get("/passages/{passage_id}/related", response_model=schemas.Related, dependencies=[Depends(require_read)])
+def related(lib: Lib, passage_id: str) -> dict[str, Any]:
+    """What the passage's text cites and which passages cite it, linked where the corpus holds them."""
+    return lib.related(passage_id)
+
+
 @router.get("/jurisdictions", response_model=list[schemas.Jurisdiction], dependencies=[Depends(require_read)])
 def jurisdictions(lib: Lib) -> list[dict[str, Any]]:
     """Known jurisdictions, their layer, the bodies they belong to and their passage counts."""

@@ -18,6 +18,7 @@ from kb.compare import Matrix, compare
 from kb.config import Settings
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage
+from kb.related import cited_by, cites_in_outline, related
 from kb.retrieve import Searcher, SearchFilters, SearchResponse
 from kb.topics import load_topics
 
@@ -62,6 +63,7 @@ class Library:
             raise NotFound(f"No document {document_id!r} in the index.")
         passages = [Passage.from_document(d) for d in self.searcher.index.passages(document_id)]
         first = passages[0] if passages else None
+        citing = cited_by(self.searcher, passages)
         outline = [
             {
                 "id": p.id,
@@ -72,6 +74,8 @@ class Library:
                 "text": p.text,
                 "url": p.url,
                 "page": p.page,
+                "cites": cites_in_outline(self.searcher, p),
+                "cited_by": [link.as_json() for link in citing[p.id]],
             }
             for p in passages
         ]
@@ -82,6 +86,13 @@ class Library:
         if p is None:
             raise NotFound(f"No passage {passage_id!r} in the index.")
         return p.as_json()
+
+    def related(self, passage_id: str) -> dict[str, Any]:
+        """What a passage cites and what cites it, each linked to its passage where the corpus holds it."""
+        p = self.searcher.passage(passage_id)
+        if p is None:
+            raise NotFound(f"No passage {passage_id!r} in the index.")
+        return related(self.searcher, p).as_json()
 
     def jurisdictions(self) -> list[dict[str, Any]]:
         counts = self.searcher.index.facets("jurisdiction")

@@ -84,6 +84,7 @@ class Passage(BaseModel):
     url: str
     page: int | None = Field(description="The PDF page it is on; null for other formats.")
     topics: list[str]
+    cites: list[str] = Field(default_factory=list, description='Provisions its text refers to: "StGB, s 232".')
 
 
 class Neighbour(BaseModel):
@@ -185,6 +186,22 @@ class DocumentSummary(_DocumentFields):
     passages: int = Field(description="How many passages it has.")
 
 
+class Link(BaseModel):
+    """A provision at the other end of a cross-reference (kb/related.py Link)."""
+
+    citation: str
+    heading: str = Field(description="Its heading; for a provision outside the corpus, what it is about.")
+    passage_id: str | None = Field(description="The passage that holds it; null when the corpus does not.")
+    document_id: str | None
+    in_corpus: bool
+
+
+class OutlineCite(BaseModel):
+    citation: str
+    heading: str = Field(description="What a provision outside the corpus is about; empty otherwise.")
+    indexed: bool = Field(description="Whether its instrument is indexed (a citation search finds it).")
+
+
 class OutlineEntry(BaseModel):
     id: str
     citation: str
@@ -194,6 +211,17 @@ class OutlineEntry(BaseModel):
     text: str
     url: str
     page: int | None
+    cites: list[OutlineCite] = Field(description="The provisions its text refers to.")
+    cited_by: list[Link] = Field(description="The passages whose text refers to it.")
+
+
+class Related(BaseModel):
+    """A passage's cross-references both ways."""
+
+    id: str
+    citation: str
+    cites: list[Link]
+    cited_by: list[Link]
 
 
 class Document(_DocumentFields):

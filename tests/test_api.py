@@ -59,6 +59,27 @@ def test_documents_outline_and_passages(client):
     assert passage["citation"] == first["citation"] and passage["document_id"] == "model-convention"
 
 
+def test_cross_references_link_both_ways(client, base_url):
+    outline = client.get("/api/documents/model-code").json()["passages"]
+    by_citation = {p["citation"]: p for p in outline}
+    confidentiality = next(p for c, p in by_citation.items() if c.endswith("§ 402"))
+    status = next(p for c, p in by_citation.items() if c.endswith("§ 401") or c.endswith("§ 401(a)"))
+    assert [c["citation"] for c in confidentiality["cites"]] == [status["citation"].split("(")[0]]
+    assert confidentiality["cites"][0]["indexed"] is True
+    assert confidentiality["citation"] in {c["citation"] for c in status["cited_by"]}
+
+    related = client.get(f"/api/passages/{confidentiality['id']}/related").json()
+    target = related["cites"][0]
+    assert target["in_corpus"] and target["document_id"] == "model-code"
+    assert client.get(f"/api/passages/{target['passage_id']}").json()["citation"].split("(")[0] == target["citation"]
+    back = client.get(f"/api/passages/{status['id']}/related").json()
+    assert confidentiality["id"] in {c["passage_id"] for c in back["cited_by"]}
+    missing = client.get("/api/passages/no-such-passage/related")
+    assert missing.status_code == 404 and "no-such-passage" in missing.json()["detail"]
+    page = httpx.get(f"{base_url}/documents/model-code", timeout=60).text
+    assert "Cited by:" in page and "Cites:" in page
+
+
 def test_reference_lists(client):
     codes = {j["code"]: j for j in client.get("/api/jurisdictions").json()}
     assert codes["DE"]["layer"] == "national" and "COE" in codes["DE"]["member_of"]

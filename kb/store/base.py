@@ -18,6 +18,7 @@ KEYWORD_FIELDS = (
     "document_id",
     "content_hash",
     "citation",  # citation lookup lists a document's labels, then fetches the cited ones
+    "cites_provisions",  # "cited by": the passages that refer to a provision
 )
 # Reciprocal rank fusion of the dense and BM25 legs: k and the legs' weights, tuned on the team's gold
 # set and the ObliQA dev split (eval/; `kb eval --split dev`), where BM25 is the stronger leg.
