@@ -138,9 +138,8 @@ def _show_provision(citation: str) -> None:
     with wiring.open_searcher(get_settings()) as searcher:
         passage = searcher.cited_passage(citation)
         if passage is None:
-            fail(
-                f"{citation!r} is neither a document id nor a citation of an indexed provision (`kb stats --documents`)"
-            )
+            known = ", ".join(sorted(searcher.index.records())[:30]) or "(the index is empty)"
+            fail(f"{citation!r} is neither a document id nor the citation of an indexed provision; known: {known}")
         links = related(searcher, passage)
     heading = escape(f" — {passage.heading}") if passage.heading else ""
     out.print(f"[bold]{escape(passage.citation)}[/bold]{heading}  [dim]{escape(passage.document_id)}[/dim]")

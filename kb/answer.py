@@ -17,8 +17,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from kb.countries import states_without_law
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
@@ -162,13 +160,11 @@ class Answerer:
                 return extractive
             sentences = [] if text.strip().upper().startswith("NO ANSWER") else sentences_with_markers(text)
             vectors = dense.encode(sentences) if sentences else []
-            stored = [
-                np.asarray(s.vector) if s.vector is not None else dense.encode([t])[0]
-                for s, (_, t) in zip(supported, passages, strict=True)
-            ]
+            cited_texts = [f"{c}\n{t}" for c, t in passages]  # a sentence may name the provision it cites
+            # The passages' own words, not their indexed vectors (which carry headings and context).
+            cited_vectors = list(dense.encode(cited_texts)) if sentences else []
             for sentence, vector in zip(sentences, vectors, strict=True):
-                cited_texts = [f"{c}\n{t}" for c, t in passages]  # a sentence may name the provision it cites
-                verdict = check(sentence, cited_texts, stored, vector)
+                verdict = check(sentence, cited_texts, cited_vectors, vector)
                 if not verdict.kept:
                     removed.append({"sentence": sentence, "reason": verdict.reason})
                     continue

@@ -28,6 +28,7 @@ JSON_OPERATIONS = {
     "GET /api/documents/{document_id}",
     "DELETE /api/documents/{document_id}",
     "GET /api/passages/{passage_id}",
+    "GET /api/passages/{passage_id}/related",
     "GET /api/jurisdictions",
     "GET /api/topics",
     "GET /api/collections",
