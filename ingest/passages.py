@@ -10,8 +10,9 @@ from ingest.load import LoadedFile
 from ingest.metadata import DocumentInfo
 from ingest.references import Citing, cited_labels, find_references
 from ingest.structure import Blocks, Provision, split_provisions
+from kb import citations
 from kb.model import Passage, cites_within, passage_id
-from kb.references import provision_label, reference_data
+from kb.references import ReferenceData, provision_label, reference_data
 
 # Passages stay inside the embedder's 256-token window (about 1,000 characters of legal English).
 MAX_PART_CHARS = 1000
@@ -222,7 +223,7 @@ def _link(passages: list[Passage], provisions: list[Provision], info: DocumentIn
             passage.cites = [label for label in labels if not cites_within(label, own)]  # not itself
             passage.cites_provisions = list(dict.fromkeys(provision_label(label) for label in passage.cites))
         in_language = headings.get(passage.language, {})
-        cited = [_heading_of(label, info.cite_as, in_language, data.outside) for label in passage.cites]
+        cited = [_heading_of(label, info.cite_as, in_language, data) for label in passage.cites]
         groups = [part for part in passage.provision_path if not part.startswith("(")][:-1]
         about = list(dict.fromkeys(h for h in cited if h))[:CITED_HEADINGS]
         context = [info.short_title or info.cite_as, *groups, passage.citation, passage.heading]
@@ -230,10 +231,9 @@ def _link(passages: list[Passage], provisions: list[Provision], info: DocumentIn
         passage.index_context = ". ".join(dict.fromkeys(part for part in context if part))
 
 
-def _heading_of(label: str, cite_as: str, headings: dict[str, str], outside: dict[str, str]) -> str:
-    if label in outside or provision_label(label) in outside:
-        return outside.get(label) or outside[provision_label(label)]
-    if label.startswith(cite_as):
-        number = re.sub(r"^.*(?:§|, s|, art|, para) ", "", provision_label(label))
-        return headings.get(number, "")
-    return ""
+def _heading_of(label: str, cite_as: str, headings: dict[str, str], data: ReferenceData) -> str:
+    """The heading of a cited provision: from references.toml, else from the citing document itself."""
+    if about := data.about(label):
+        return about
+    parts = citations.split_label(provision_label(label))
+    return headings.get(parts[1], "") if parts and parts[0] == cite_as else ""

@@ -89,7 +89,7 @@ def _resolve(match: re.Match[str], citing: Citing, data: ReferenceData) -> list[
         own_unit = target.lower().split()[-1] in _OWN_UNIT if target.lower().startswith("this ") else not target
         unit = citing.unit if instrument == citing.cite_as and own_unit else ""
     style = data.styles.get(instrument, citing.style)
-    if not _keyword_fits(key, style, bool(target)):
+    if not _keyword_fits(key, style):
         return []
     references: list[Reference] = []
     previous = ""
@@ -103,10 +103,10 @@ def _resolve(match: re.Match[str], citing: Citing, data: ReferenceData) -> list[
         if instrument.startswith("Immigration Rules") and " " in designator:  # "VTS 3.1": Appendix VTS
             instrument = re.sub(r"Appendix \S+$", f"Appendix {designator.split()[0]}", instrument)
         if codes is not None:
-            code_section = codes[1].get(_SECTION.match(designator)[0] if _SECTION.match(designator) else "")
-            if not code_section:
+            section = _section(designator)
+            if not codes[1].get(section):
                 continue
-            designator = code_section + designator[len(_SECTION.match(designator)[0]) :]
+            designator = codes[1][section] + designator[len(section) :]
         ranged = item["sep"] and _RANGE.fullmatch(item["sep"].strip()) and references
         if ranged and _is_section(previous) and _is_section(designator):
             references[-1] = Reference(codes[0] if codes else instrument, references[-1].designator, designator)
@@ -135,7 +135,7 @@ def _instrument(
     return None
 
 
-def _keyword_fits(key: str, style: str, named: bool) -> bool:
+def _keyword_fits(key: str, style: str) -> bool:
     """A keyword that is no unit of the cited instrument's style is prose ("Article 16a of the Basic
     Law" in a statute names no article of it); "paragraph" and "subsection" are units everywhere."""
     if key in {"article", "art"}:
@@ -153,26 +153,27 @@ def _designator(item: str, previous: str, key: str, style: str, unit: str) -> st
     item = re.sub(r"\s+(?=\()", "", item.strip())
     if not item.startswith("("):
         if style == "treaty" and key in {"paragraph", "subparagraph"} and unit:
-            number = _SECTION.match(item)[0] if _SECTION.match(item) else item
-            article = _SECTION.match(unit)[0] if _SECTION.match(unit) else unit
-            return f"{article}({number}){item[len(number) :]}"  # "paragraph 2 (b)": of this article
+            number = _section(item)
+            return f"{_section(unit) or unit}({number}){item[len(number) :]}"  # "paragraph 2 (b)": of this article
         return item
     parts = _PARTS_OF.findall(item)
     if previous:  # "section 25 (4a) and (4b)": the same section, another of its subsections
         base_parts = _PARTS_OF.findall(previous)
         keep = base_parts[: max(len(base_parts) - len(parts), 0)]
-        return (_SECTION.match(previous)[0] if _SECTION.match(previous) else previous) + "".join(
-            f"({p})" for p in keep + parts
-        )
-    if not unit:
-        return ""
-    section = _SECTION.match(unit)
+        return (_section(previous) or previous) + "".join(f"({p})" for p in keep + parts)
+    section = _section(unit)
     if not section:
         return ""
     own_parts = _PARTS_OF.findall(unit)
     # "paragraph (2)" in the US Code is a paragraph of the citing subsection; "subsection (b)" of its section.
     depth = _US_DEPTH.get(key, 0) if style == "usc" else 0
-    return section[0] + "".join(f"({p})" for p in own_parts[:depth] + parts)
+    return section + "".join(f"({p})" for p in own_parts[:depth] + parts)
+
+
+def _section(designator: str) -> str:
+    """The section number a designator starts with ("25" of "25(4a)", "VTS 3.1"); "" when none."""
+    match = _SECTION.match(designator)
+    return match[0] if match else ""
 
 
 def _is_section(designator: str) -> bool:
@@ -187,13 +188,12 @@ def cited_labels(
     data = data or reference_data()
     labels: list[str] = []
     for reference in references:
-        style = (
-            citing.style if reference.instrument == citing.cite_as else data.styles.get(reference.instrument, "statute")
-        )
+        own = reference.instrument == citing.cite_as
+        style = citing.style if own else data.styles.get(reference.instrument, "statute")
         if not reference.last:
             labels.append(reference.label(style))
             continue
-        if reference.instrument == citing.cite_as:
+        if own:
             known = own_sections
         else:
             known = [label.rsplit(" ", 1)[-1] for label in data.outside if label.startswith(f"{reference.instrument},")]

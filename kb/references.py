@@ -21,6 +21,10 @@ class ReferenceData:
     codified: dict[str, tuple[str, dict[str, str]]]  # Act -> (the Code's cite-as name, {Act section: Code section})
     outside: dict[str, str]  # citation label of a provision outside the corpus -> its heading
 
+    def about(self, citation: str) -> str:
+        """What an outside provision is about, by its label or the whole provision's; "" when not listed."""
+        return self.outside.get(citation) or self.outside.get(provision_label(citation), "")
+
     def names_for(self, jurisdiction: str, document_id: str) -> dict[str, str]:
         """The instrument names a document's text may use, the document's own taking precedence."""
         return {**self.names.get(jurisdiction, {}), **self.names.get(document_id, {})}

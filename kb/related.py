@@ -57,14 +57,14 @@ def related(searcher: Searcher, passage: Passage) -> Related:
 
 def resolve_cites(searcher: Searcher, passage: Passage) -> list[Link]:
     """What the passage cites, each linked to the passage that holds it where the corpus does."""
-    outside = reference_data().outside
+    data = reference_data()
     links = []
     for citation in passage.cites:
         target = searcher.cited_passage(citation)
         if target is not None:
             links.append(Link(citation, target.heading, target.id, target.document_id))
         else:
-            links.append(Link(citation, outside.get(citation) or outside.get(provision_label(citation), "")))
+            links.append(Link(citation, data.about(citation)))
     return links
 
 
@@ -73,34 +73,39 @@ def cited_by(searcher: Searcher, passages: list[Passage]) -> dict[str, list[Link
     look-up for them all, so that a whole document's are found at once)."""
     provisions = sorted({provision_label(p.citation) for p in passages})
     condition = {"field": "meta.cites_provisions", "operator": "in", "value": provisions}
-    citing = sorted(
-        (Passage.from_document(d) for d in searcher.index.filter(condition)), key=lambda p: (p.document_id, p.start)
-    )
+    # Each citing passage under the whole provisions it cites, so that a passage meets only its own.
+    citing: dict[str, list[tuple[Passage, str]]] = {}
+    for document in searcher.index.filter(condition):
+        other = Passage.from_document(document)
+        for citation in other.cites:
+            citing.setdefault(provision_label(citation), []).append((other, citation))
     found: dict[str, list[Link]] = {}
     for passage in passages:
+        candidates = sorted(
+            citing.get(provision_label(passage.citation), []), key=lambda o: (o[0].document_id, o[0].start)
+        )
         links = {
             other.citation: Link(other.citation, other.heading, other.id, other.document_id)
-            for other in citing
+            for other, citation in candidates
             if other.id != passage.id
-            and any(cites_within(c, passage.citation) or cites_within(passage.citation, c) for c in other.cites)
+            and (cites_within(citation, passage.citation) or cites_within(passage.citation, citation))
         }
         found[passage.id] = list(links.values())[:CITED_BY_LIMIT]
     return found
 
 
-def cites_in_outline(searcher: Searcher, passage: Passage) -> list[dict[str, Any]]:
-    """What a passage cites, for a document's outline: without a look-up per reference, each says
+def cites_in_outline(searcher: Searcher, passages: list[Passage]) -> dict[str, list[dict[str, Any]]]:
+    """What each passage cites, for a document's outline: without a look-up per reference, each says
     whether its instrument is indexed (then a citation search finds it) or what it is about."""
-    outside = reference_data().outside
+    data = reference_data()
     indexed = set(searcher.instrument_names().values())
-    shown = []
-    for citation in passage.cites:
+
+    def shown(citation: str) -> dict[str, Any]:
         parts = citations.split_label(citation)
-        shown.append(
-            {
-                "citation": citation,
-                "heading": outside.get(citation) or outside.get(provision_label(citation), ""),
-                "indexed": (parts[0] if parts else citation) in indexed,
-            }
-        )
-    return shown
+        return {
+            "citation": citation,
+            "heading": data.about(citation),
+            "indexed": (parts[0] if parts else citation) in indexed,
+        }
+
+    return {passage.id: [shown(citation) for citation in passage.cites] for passage in passages}

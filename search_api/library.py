@@ -64,6 +64,7 @@ class Library:
         passages = [Passage.from_document(d) for d in self.searcher.index.passages(document_id)]
         first = passages[0] if passages else None
         citing = cited_by(self.searcher, passages)
+        cites = cites_in_outline(self.searcher, passages)
         outline = [
             {
                 "id": p.id,
@@ -74,7 +75,7 @@ class Library:
                 "text": p.text,
                 "url": p.url,
                 "page": p.page,
-                "cites": cites_in_outline(self.searcher, p),
+                "cites": cites[p.id],
                 "cited_by": [link.as_json() for link in citing[p.id]],
             }
             for p in passages
