@@ -60,6 +60,8 @@ def search(
             f"[dim]{p.jurisdiction} ({layer}) · {p.instrument_type} · {escape(p.title[:80])}[/dim]"
         )
         out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False, markup=False)
+        if hit.provision_text and hit.provision_text != p.text:
+            out.print(f"   [dim]part of {escape(hit.provision)} (--json: provision_text)[/dim]", highlight=False)
         for side, mark in (("before", "before:"), ("after", "after: ")):
             neighbour = (hit.context or {}).get(side)
             if neighbour:

@@ -12,6 +12,7 @@ from kb.collections import Collections
 from kb.config import Settings
 from kb.embed import DenseEncoder, PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.generate import GenerativeDrafter
+from kb.rank import MODEL_FILE, Ranker
 from kb.retrieve import Searcher
 from kb.store import LiveIndex, open_index
 from search_api.library import Library
@@ -28,7 +29,8 @@ def passage_embedder(settings: Settings) -> PassageEmbedder:
 def searcher(settings: Settings, index: LiveIndex | None = None) -> Searcher:
     """A searcher over the configured index (or `index`); `searcher.close()` closes the index."""
     embedder = QueryEmbedder(dense_encoder(settings), SparseEncoder())
-    return Searcher(index or open_index(settings), embedder, settings.languages)
+    ranker = Ranker(MODEL_FILE if settings.ranker == "learned" else None)
+    return Searcher(index or open_index(settings), embedder, settings.languages, ranker)
 
 
 @contextmanager

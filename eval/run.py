@@ -27,6 +27,7 @@ from ingest.load import load_file
 from kb.config import Settings
 from kb.embed import QueryEmbedder, SparseEncoder, make_encoder
 from kb.model import cites_within
+from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import open_index
 from kb.store.live import all_of
@@ -84,7 +85,9 @@ def run_gold(
                 f"the index lacks {len(missing)} gold document(s) ({', '.join(missing[:5])}); "
                 "index the corpus first: kb ingest ../shared/corpus"
             )
-        searcher = Searcher(index, QueryEmbedder(encoder, SparseEncoder()), settings.languages)
+        embedder = QueryEmbedder(encoder, SparseEncoder())
+        searcher = Searcher(index, embedder, settings.languages)
+        fused = Searcher(index, embedder, settings.languages, Ranker(None))
         spans: dict[str, list[tuple[str, int, int]]] = {}  # gold key -> (document, start, end) of its passages
         for document_id in {doc for q in questions for doc, _ in q.relevant}:
             passages = index.passages(document_id)
@@ -103,7 +106,7 @@ def run_gold(
             doc_id: "\n\n".join(block.text for block in load_file(Path(record.source)).blocks)
             for doc_id, record in records.items()
         }
-        tutorial = TutorialPipeline(texts, encoder)
+        tutorial = TutorialPipeline(texts, encoder, {doc_id: r.jurisdiction for doc_id, r in records.items()})
         languages = {"field": "meta.language", "operator": "in", "value": settings.languages}
         english = all_of(languages, index.live_condition())
 
@@ -118,18 +121,21 @@ def run_gold(
 
             return run
 
-        def haven(filtered: bool) -> Callable[[GoldQuestion], list[str]]:
+        def haven(filtered: bool, ranked: bool = True) -> Callable[[GoldQuestion], list[str]]:
             def run(question: GoldQuestion) -> list[str]:
                 scope = [question.jurisdiction] if filtered and question.jurisdiction else []
                 filters = SearchFilters(jurisdictions=scope, only=True)  # the answer's own jurisdiction
-                response = searcher.search(question.question, filters, limit=DEPTH)
+                response = (searcher if ranked else fused).search(question.question, filters, limit=DEPTH)
                 return [_gold_key(question, h.passage.document_id, h.passage.citation) for h in response.hits]
 
             return run
 
-        def tutorial_run(question: GoldQuestion) -> list[str]:
+        def tutorial_run(mode: str, filtered: bool) -> Callable[[GoldQuestion], list[str]]:
+            return lambda question: tutorial_keys(question, mode, question.jurisdiction if filtered else "")
+
+        def tutorial_keys(question: GoldQuestion, mode: str, jurisdiction: str) -> list[str]:
             keys = []
-            for window in tutorial.search(question.question, DEPTH):
+            for window in tutorial.search(question.question, DEPTH, mode, jurisdiction):
                 doc, start = window.meta["document_id"], window.meta["split_idx_start"]
                 end = start + len(window.content or "")
                 key = next(
@@ -143,9 +149,13 @@ def run_gold(
         systems = {
             "haven (jurisdiction filter)": haven(True),
             "haven": haven(False),
+            "haven rrf, no ranker (jurisdiction filter)": haven(True, ranked=False),
+            "haven rrf, no ranker": haven(False, ranked=False),
             "bm25 only": legs("bm25"),
             "dense only": legs("dense"),
-            "haystack tutorial": tutorial_run,
+            "tutorial bm25 (jurisdiction filter)": tutorial_run("bm25", True),
+            "tutorial dense (jurisdiction filter)": tutorial_run("dense", True),
+            "haystack tutorial": tutorial_run("dense", False),
         }
         results = {}
         for name, run in systems.items():
@@ -178,7 +188,7 @@ def run_benchmark(bench: Benchmark, encoder: CachedEncoder, cache_dir: Path) -> 
         tutorial = TutorialPipeline(whole, encoder)
         systems: dict[str, Callable[[str], list[str]]] = {
             name: (lambda query, mode=mode: [d.meta["document_id"] for d in index.search(query, mode, DEPTH)])
-            for name, mode in zip(("haven", "bm25 only", "dense only"), MODES, strict=True)
+            for name, mode in zip(("haven", "haven (rrf, no ranker)", "bm25 only", "dense only"), MODES, strict=True)
         }
         systems["haystack tutorial"] = lambda query: [d.meta["document_id"] for d in tutorial.search(query, DEPTH)]
         results = {

@@ -14,16 +14,19 @@ from pathlib import Path
 import numpy as np
 from haystack import Document
 from haystack.components.preprocessors import DocumentSplitter
-from haystack.components.retrievers.in_memory import InMemoryEmbeddingRetriever
+from haystack.components.retrievers.in_memory import InMemoryBM25Retriever, InMemoryEmbeddingRetriever
 from haystack.document_stores.in_memory import InMemoryDocumentStore
 from rich.progress import Progress
 
 from ingest.passages import MAX_PART_CHARS
 from kb.embed import DenseEncoder, PassageEmbedder, SparseEncoder
+from kb.rank import Candidate, QueryFacts, Ranker, union
+from kb.retrieve import LEG_DEPTH
 from kb.store.base import PassageStore
 from kb.store.edge import EdgeDocumentStore
+from kb.text import terms, tokens
 
-MODES = ("hybrid", "bm25", "dense")
+MODES = ("hybrid", "rrf", "bm25", "dense")
 _BATCH = 64
 
 
@@ -103,12 +106,15 @@ def chunk_text(text: str, limit: int = MAX_PART_CHARS) -> list[str]:
 
 class BenchIndex:
     """A benchmark corpus indexed the way Haven indexes law (passages, dense + BM25 vectors, one
-    Edge shard), searched in the three modes; passages collapse to their corpus documents."""
+    Edge shard), searched in each mode: Haven's ranker over both legs ("hybrid"), the legs fused by
+    weighted RRF ("rrf"), one leg alone; passages collapse to their corpus documents."""
 
-    def __init__(self, store: PassageStore, dense: DenseEncoder, sparse: SparseEncoder):
+    def __init__(self, store: PassageStore, dense: DenseEncoder, sparse: SparseEncoder, ranker: Ranker | None = None):
         self.store = store
         self.dense = dense
         self.sparse = sparse
+        self.ranker = ranker or Ranker()
+        self.fallback = Ranker(None)
 
     @classmethod
     def build(cls, corpus: dict[str, tuple[str, str]], folder: Path, dense: DenseEncoder) -> BenchIndex:
@@ -135,14 +141,23 @@ class BenchIndex:
             marker.write_text(str(len(documents)))
         return cls(store, dense, sparse)
 
+    def pool(self, query: str, depth: int = LEG_DEPTH) -> tuple[QueryFacts, list[Candidate]]:
+        """What the ranker sees of a query: the union of both legs' best passages (no thesaurus:
+        its terms are those of migration law)."""
+        legs = {
+            "dense": self.store.embedding_search(self.dense.encode([query])[0].tolist(), top_k=depth),
+            "sparse": self.store.sparse_search(self.sparse.query(query), top_k=depth),
+        }
+        return QueryFacts(frozenset(terms(query)), words=len(tokens(query))), union(legs)
+
     def search(self, query: str, mode: str, depth: int = 100) -> list[Document]:
-        dense = self.dense.encode([query])[0].tolist() if mode != "bm25" else None
-        sparse = self.sparse.query(query) if mode != "dense" else None
-        if mode == "hybrid":
-            return self.store.hybrid_search(dense, sparse, top_k=depth)
+        if mode in ("hybrid", "rrf"):
+            facts, candidates = self.pool(query, max(depth, LEG_DEPTH))
+            ranker = self.ranker if mode == "hybrid" else self.fallback
+            return [replace(c.document, score=score) for c, score in ranker.order(facts, candidates)][:depth]
         if mode == "bm25":
-            return self.store.sparse_search(sparse, top_k=depth)
-        return self.store.embedding_search(dense, top_k=depth)
+            return self.store.sparse_search(self.sparse.query(query), top_k=depth)
+        return self.store.embedding_search(self.dense.encode([query])[0].tolist(), top_k=depth)
 
     def close(self) -> None:
         self.store.close()
@@ -153,14 +168,19 @@ class BenchIndex:
 
 class TutorialPipeline:
     """What the Haystack tutorial builds: whole documents, DocumentSplitter (200 words, overlap 20),
-    the same MiniLM (vectors from the same encoder, cached), InMemoryDocumentStore, embedding retrieval."""
+    InMemoryDocumentStore, and either embedding retrieval (the same MiniLM, vectors from the same
+    encoder, cached) or its BM25 retriever; optionally filtered to one jurisdiction."""
 
-    def __init__(self, documents: dict[str, str], dense: DenseEncoder):
+    def __init__(self, documents: dict[str, str], dense: DenseEncoder, jurisdictions: dict[str, str] | None = None):
         self.dense = dense
         splitter = DocumentSplitter(split_by="word", split_length=200, split_overlap=20)
         if hasattr(splitter, "warm_up"):
             splitter.warm_up()
-        whole = [Document(content=text, meta={"document_id": doc_id}) for doc_id, text in documents.items() if text]
+        whole = [
+            Document(content=text, meta={"document_id": doc_id, "jurisdiction": (jurisdictions or {}).get(doc_id, "")})
+            for doc_id, text in documents.items()
+            if text
+        ]
         windows = splitter.run(documents=whole)["documents"]
 
         def embed(batch: list[Document]) -> list[Document]:
@@ -170,8 +190,12 @@ class TutorialPipeline:
         self.store = InMemoryDocumentStore(embedding_similarity_function="cosine")
         self.store.write_documents(_embed_all(windows, embed, "tutorial windows"))
         self.retriever = InMemoryEmbeddingRetriever(self.store)
+        self.bm25 = InMemoryBM25Retriever(self.store)
         self.windows = len(windows)
 
-    def search(self, query: str, depth: int = 100) -> list[Document]:
+    def search(self, query: str, depth: int = 100, mode: str = "dense", jurisdiction: str = "") -> list[Document]:
+        filters = {"field": "meta.jurisdiction", "operator": "==", "value": jurisdiction} if jurisdiction else None
+        if mode == "bm25":
+            return self.bm25.run(query=query, top_k=depth, filters=filters)["documents"]
         embedding = self.dense.encode([query])[0].tolist()
-        return self.retriever.run(query_embedding=embedding, top_k=depth)["documents"]
+        return self.retriever.run(query_embedding=embedding, top_k=depth, filters=filters)["documents"]

@@ -104,8 +104,15 @@ def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:  # (pi
         for chunk in _by_size(blocks, depth):
             deeper = commonprefix([paths[block[0]] for block in chunk]) if paths else []
             units = deeper or ([label] if label else [])
-            parts.append(("".join(f"({unit})" for unit in units), chunk))
+            parts.append(("".join(f"({unit})" for unit in units) + _span(chunk, paths, len(deeper)), chunk))
     return parts
+
+
+def _span(chunk: Blocks, paths: dict[int, list[str]], level: int) -> str:
+    """The units one level below a part's common path that it holds, when more than one: "(1)-(6)"
+    (a part of 18 U.S.C. § 3771(a) is cited "§ 3771(a)(1)-(6)")."""
+    held = [paths[start][level] for start, _, _ in chunk if len(paths.get(start, [])) > level]
+    return f"({held[0]})-({held[-1]})" if held and held[0] != held[-1] else ""
 
 
 # US Code units: subsection (a), paragraph (1), subparagraph (A), clause (i), subclause (I),

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kb.model import cites_within, split_span
+
 # "<instrument>, art 7(1)", "<instrument> § 1255(l)", "<instrument>, s 25(4a)", "<instrument>, para VTS 3.1"
 _LABEL = re.compile(r"^(?P<instrument>.+?)(?:, (?:art|s|para) | § )(?P<designator>\S.*)$")
 # What may stand before a number in a query: art, article, s, sec, section, §, para, reg, rule ...
@@ -117,9 +119,12 @@ def _restore_case(query: str, number: str, parts: str) -> str:
 
 def matches(designator: str, wanted: str) -> int:
     """How well a passage's designator answers the wanted one: 3 exact, 2 a part of it, 1 the
-    provision that contains it, 0 unrelated. Case counts first; a case-blind match ranks lower."""
+    provision that contains it (or a span of units that holds it: "1255(a)(1)-(6)" holds "1255(a)(3)"),
+    0 unrelated. Case counts first; a case-blind match ranks lower."""
     if " " in designator and " " not in wanted:  # "VTS 3.1" answers "3.1" asked of Appendix VTS
         designator = designator.split(" ", 1)[1]
+    if split_span(designator) and not designator.startswith(wanted + "("):
+        return 1 if cites_within(designator, wanted) else 0
     for exact_case in (True, False):
         a, b = (designator, wanted) if exact_case else (designator.lower(), wanted.lower())
         if a == b:

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # Index each passage with its context (instrument, headings above it, headings of what it cites);
     # off: with its citation and heading only (to measure what the context adds).
     index_context: bool = True
+    # learned: kb/ranker.txt orders the retrieval legs' candidates (weighted RRF where the file is
+    # missing); rrf: weighted reciprocal rank fusion of the legs only.
+    ranker: Literal["learned", "rrf"] = "learned"
     # Languages searched when a query names none (ISO 639-1).
     languages: Annotated[list[str], NoDecode] = ["en"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -33,8 +34,42 @@ def passage_id(document_id: str, provision_path: list[str], part: int, version: 
 
 
 def cites_within(citation: str, provision: str) -> bool:
-    """Whether a citation points into a provision: "CETS No 197, art 13(1)" is within "CETS No 197, art 13"."""
-    return citation == provision or citation.startswith(provision + "(")
+    """Whether a citation points into a provision: "CETS No 197, art 13(1)" is within "CETS No 197, art 13";
+    a part cited to a span of units holds each of them: "§ 3771(a)(1)-(6)" is within "§ 3771(a)(3)"."""
+    if citation == provision or citation.startswith(provision + "("):
+        return True
+    span = split_span(citation)
+    if not span or not provision.startswith(span[0] + "("):
+        return False
+    unit = provision[len(span[0]) + 1 :].split(")", 1)[0]
+    return unit_in_span(unit, span[1], span[2])
+
+
+_SPAN = re.compile(r"^(?P<head>.*)\((?P<first>[^()]+)\)-\((?P<last>[^()]+)\)$")
+_ROMAN = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
+
+
+def split_span(citation: str) -> tuple[str, str, str] | None:
+    """("18 U.S.C. § 3771(a)", "1", "6") from "18 U.S.C. § 3771(a)(1)-(6)"; None for a single unit."""
+    match = _SPAN.match(citation)
+    return (match["head"], match["first"], match["last"]) if match else None
+
+
+def unit_in_span(unit: str, first: str, last: str) -> bool:
+    """Whether a unit label lies between two of the same kind: numbers, letters or roman numerals."""
+    if _ROMAN.match(first) and _ROMAN.match(last) and _ROMAN.match(unit) and len(first + last) > 2:
+        keys = [_roman(value) for value in (unit, first, last)]
+    elif unit.isdigit() and first.isdigit() and last.isdigit():
+        keys = [int(value) for value in (unit, first, last)]
+    else:
+        keys = [(len(value), value) for value in (unit, first, last)]  # a..z, then aa..zz
+    return keys[1] <= keys[0] <= keys[2]
+
+
+def _roman(value: str) -> int:
+    numerals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    digits = [numerals[c] for c in value.lower()]
+    return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
 @dataclass
@@ -109,6 +144,9 @@ class SearchHit:
     more_passages: list[str] = field(default_factory=list)  # other parts of the same provision
     # The passages just before and after it in the same provision, when asked for.
     context: dict[str, dict[str, str] | None] | None = None
+    # The whole provision the passage is a part of ("§ 3771(a)" for "§ 3771(a)(1)-(6)"), and its text.
+    provision: str = ""
+    provision_text: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -116,5 +154,7 @@ class SearchHit:
             "score": round(self.score, 6),
             "match": self.match,
             "more_passages": self.more_passages,
+            "provision": self.provision or self.passage.citation,
+            "provision_text": self.provision_text or self.passage.text,
             **({"context": self.context} if self.context is not None else {}),
         }

@@ -11,10 +11,12 @@ from haystack import Document
 from kb import citations
 from kb.embed import QueryEmbedder, QueryVectors
 from kb.jurisdictions import load_jurisdictions
-from kb.model import Passage, SearchHit
+from kb.model import Passage, SearchHit, cites_within, split_span
 from kb.query_syntax import parse_query
+from kb.rank import Candidate, QueryFacts, Ranker, rrf, union
 from kb.store.live import LiveIndex, all_of, of_document
 from kb.store.registry import DocumentRecord
+from kb.text import terms, tokens
 from kb.thesaurus import expansions
 from kb.topics import topics_for
 
@@ -22,13 +24,16 @@ MAX_QUERY_CHARS = 2000
 MAX_LIMIT = 100
 # Facets count the best candidates of the query, under its filters.
 FACET_DEPTH = 100
-# Candidates reordered by the jurisdiction boost and the collapse of a provision's passages.
+# Candidates each retrieval leg gives the ranker; the ranked list keeps at least RERANK_DEPTH of them
+# for the collapse of a provision's passages.
+LEG_DEPTH = 50
 RERANK_DEPTH = 30
 # How far around a passage (in characters of its document) its neighbours are looked for.
 CONTEXT_CHARS = 20_000
-# A passage of a jurisdiction the query names ("in Germany", "the UN protocol") weighs this much more
-# in the ranking, unless the search is already filtered by jurisdiction; a passage sharing a topic
-# with the query (corpus/topics.toml terms) too. Both tuned on eval/gold_questions.toml.
+# Without the learned ranker: a passage of a jurisdiction the query names ("in Germany", "the UN
+# protocol") weighs this much more in the fused ranking, unless the search is already filtered by
+# jurisdiction; a passage sharing a topic with the query (corpus/topics.toml terms) too. Both tuned
+# on eval/gold_questions.toml.
 NAMED_JURISDICTION_BOOST = 2.0
 SHARED_TOPIC_BOOST = 1.5
 FACET_FIELDS = ("jurisdiction", "instrument_type", "topics")
@@ -37,6 +42,9 @@ FACET_FIELDS = ("jurisdiction", "instrument_type", "topics")
 # narrative as users' questions, come only when their type is asked for.
 LAW_TYPES = ("treaty", "statute", "regulation", "directive", "guidance")
 CASES_BESIDE = 3
+# A result carries its whole provision's text up to this many passages (a US Code subsection such
+# as 8 U.S.C. § 1101(a), dozens of passages, is read in its document instead).
+PROVISION_PASSAGES = 12
 
 
 class SearchError(ValueError):
@@ -73,6 +81,20 @@ class SearchResponse:
         }
 
 
+@dataclass
+class Pool:
+    """A query made ready for ranking (Searcher.pool)."""
+
+    text: str  # the query's natural-language part
+    filters: SearchFilters
+    plain: bool  # no instrument type asked: the law is ranked, judgment digests come beside it
+    query_filters: dict[str, Any] | None  # the query's own constraints (phrases, AND / OR / NOT)
+    cited: list[Document]
+    added: list[str]  # statutory terms for its lay words
+    facts: QueryFacts
+    candidates: list[Candidate]
+
+
 _FILTER_FIELDS = {
     "jurisdictions": "jurisdiction",
     "instrument_types": "instrument_type",
@@ -82,10 +104,17 @@ _FILTER_FIELDS = {
 
 
 class Searcher:
-    def __init__(self, index: LiveIndex, query_embedder: QueryEmbedder, default_languages: list[str]):
+    def __init__(
+        self,
+        index: LiveIndex,
+        query_embedder: QueryEmbedder,
+        default_languages: list[str],
+        ranker: Ranker | None = None,
+    ):
         self.index = index
         self.query_embedder = query_embedder
         self.default_languages = default_languages
+        self.ranker = ranker or Ranker()
         # Filter values, instrument names and citation labels, kept while no document changes.
         self._cached: tuple[int, dict[Any, Any]] = (0, {})
 
@@ -114,12 +143,41 @@ class Searcher:
     ) -> SearchResponse:
         started = time.perf_counter()
         query = query.strip()
+        if not 1 <= limit <= MAX_LIMIT:
+            raise SearchError(f"The limit must be between 1 and {MAX_LIMIT}, got {limit}.")
+        depth = max(limit, FACET_DEPTH if facets else RERANK_DEPTH)
+        pool = self.pool(query, filters, depth)
+        filters, cited = pool.filters, pool.cited
+        if cited:  # what is nearest to the cited provision, by the legs' ranks alone
+            current = [replace(c.document, score=rrf(c)) for c in sorted(pool.candidates, key=rrf, reverse=True)]
+        else:
+            current = [replace(c.document, score=score) for c, score in self.ranker.order(pool.facts, pool.candidates)]
+            if not self.ranker.learned:
+                named = set() if filters.jurisdictions else pool.facts.jurisdictions
+                current = _favour(current, set(named), set() if filters.topics else set(pool.facts.topics))
+        current = current[: depth + len(cited)]
+        seen = {d.id for d in cited}
+        hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited]
+        hits += [SearchHit(Passage.from_document(d), d.score or 0.0) for d in current if d.id not in seen]
+        counts = {name: _count(current, name) for name in FACET_FIELDS} if facets else {}
+        hits = _collapse(hits)[:limit]
+        for hit in hits:
+            hit.provision, hit.provision_text = self.provision_of(hit.passage)
+        if context:
+            for hit in hits:
+                hit.context = self._neighbours(hit.passage)
+        vectors = self.query_embedder.embed(pool.text)
+        cases = self._cases_beside(vectors, filters, pool.query_filters) if pool.plain else []
+        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases, pool.added)
+
+    def pool(self, query: str, filters: SearchFilters | None = None, depth: int = LEG_DEPTH) -> Pool:
+        """What a search ranks: the query checked and parsed, its filters (the law only unless a
+        type is asked for), the provision it cites, its statutory terms and the legs' candidates."""
+        query = query.strip()
         if not query:
             raise SearchError("The query is empty.")
         if len(query) > MAX_QUERY_CHARS:
             raise SearchError(f"The query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}.")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise SearchError(f"The limit must be between 1 and {MAX_LIMIT}, got {limit}.")
         filters = filters or SearchFilters()
         plain = not filters.instrument_types
         if plain and self.known_values("instrument_type") - set(LAW_TYPES):
@@ -129,36 +187,61 @@ class Searcher:
             raise SearchError("The query has nothing to search for besides what it excludes (NOT ...).")
         store_filters = all_of(self._store_filters(filters), parsed.filters())
         cited = self._cited(parsed.text, store_filters)
-        if cited:
-            # The cited provision first, then what is nearest to it: its stored vector, its words.
-            text = cited[0].content or ""
-            embedding = cited[0].embedding or self.query_embedder.dense.encode([text])[0].tolist()
-            vectors = QueryVectors(embedding, self.query_embedder.sparse.query(text))
-        else:
-            vectors = self.query_embedder.embed(parsed.text)
-        # The query's lay words ("green card", "papers") also search the statutes' terms, on the BM25 leg.
         added = [] if cited else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
-        if added:
-            vectors = QueryVectors(vectors.dense, self.query_embedder.sparse.query(" ".join([parsed.text, *added])))
-        current = self.index.search(
-            vectors.dense,
-            vectors.sparse,
-            store_filters,
-            max(limit, FACET_DEPTH if facets else RERANK_DEPTH) + len(cited),
+        candidates = self._candidates(parsed.text, cited, added, store_filters, max(depth + len(cited), LEG_DEPTH))
+        facts = self.facts(parsed.text, added)
+        return Pool(parsed.text, filters, plain, parsed.filters(), cited, added, facts, candidates)
+
+    def _candidates(
+        self,
+        text: str,
+        cited: list[Document],
+        added: list[str],
+        store_filters: dict[str, Any] | None,
+        depth: int,
+    ) -> list[Candidate]:
+        """The union of the legs' best passages: nearest to the cited provision (its stored vector,
+        its words) when the query cites one; else to the query, the lay words' statutory terms
+        searched on the BM25 leg and, as a second dense query, with the question."""
+        if cited:
+            own = cited[0].content or ""
+            dense = cited[0].embedding or self.query_embedder.dense.encode([own])[0].tolist()
+            queries: dict[str, Any] = {"dense": dense, "sparse": self.query_embedder.sparse.query(own)}
+        else:
+            expanded = " ".join([text, *added])
+            queries = {
+                "dense": self.query_embedder.embed(text).dense,
+                "sparse": self.query_embedder.sparse.query(expanded),
+            }
+            if added:
+                queries["expanded"] = self.query_embedder.embed(expanded).dense
+        return union(self.index.legs(queries, store_filters, depth))
+
+    def facts(self, text: str, added: list[str]) -> QueryFacts:
+        """What the ranker knows of a query besides the legs' scores."""
+        own = frozenset(terms(text))
+        return QueryFacts(
+            terms=own,
+            expansion_terms=frozenset(terms(" ".join(added))) - own,
+            jurisdictions=frozenset(load_jurisdictions().named_in(text)),
+            instruments=frozenset(self._named_documents(text)),
+            topics=frozenset(topics_for("", text)),
+            words=len(tokens(text)),
         )
-        if not cited:
-            named = set() if filters.jurisdictions else load_jurisdictions().named_in(parsed.text)
-            current = _favour(current, named, set() if filters.topics else set(topics_for("", parsed.text)))
-        seen = {d.id for d in cited}
-        hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited]
-        hits += [SearchHit(Passage.from_document(d), d.score or 0.0) for d in current if d.id not in seen]
-        counts = {name: _count(current, name) for name in FACET_FIELDS} if facets else {}
-        hits = _collapse(hits)[:limit]
-        if context:
-            for hit in hits:
-                hit.context = self._neighbours(hit.passage)
-        cases = self._cases_beside(vectors, filters, parsed.filters()) if plain else []
-        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases, added)
+
+    def _named_documents(self, text: str) -> set[str]:
+        """The indexed documents a query names by title, citation name or alias ("Palermo Protocol")."""
+        cache = self._cache()
+        if "by_name" not in cache:
+            by_name: dict[str, set[str]] = {}
+            for record in self.index.records().values():
+                known = citations.known_as().get(record.document_id, [])
+                for name in (record.title, record.cite_as, *record.aliases, *known):
+                    if name and len(citations.loose(name)) >= 4:
+                        by_name.setdefault(citations.loose(name), set()).add(record.document_id)
+            cache["by_name"] = by_name
+        padded = f" {citations.loose(text)} "
+        return {doc for name, docs in cache["by_name"].items() if f" {name} " in padded for doc in docs}
 
     def _cases_beside(
         self, vectors: QueryVectors, filters: SearchFilters, query_filters: dict[str, Any] | None
@@ -208,6 +291,29 @@ class Searcher:
             return {"id": d.id, "citation": d.meta["citation"], "text": d.content or ""}
 
         return {"before": brief(index - 1), "after": brief(index + 1)}
+
+    def provision_of(self, passage: Passage) -> tuple[str, str]:
+        """The provision a passage is part of (its citation without a span of units) and that
+        provision's whole text, its passages in order; the passage's own text where it is the
+        whole provision or the provision has more than PROVISION_PASSAGES passages."""
+        span = split_span(passage.citation)
+        unit = span[0] if span else passage.citation
+        record = self.index.record(passage.document_id)
+        counts = self._labels(record) if record else {}
+        within = sorted(label for label in counts if cites_within(label, unit))
+        if not 1 < sum(counts[label] for label in within) <= PROVISION_PASSAGES:
+            return unit, passage.text
+        cache = self._cache()
+        key = ("provision", passage.document_id, passage.language, unit)
+        if key not in cache:
+            conditions = [
+                of_document(passage.document_id),
+                {"field": "meta.citation", "operator": "in", "value": within},
+                {"field": "meta.language", "operator": "==", "value": passage.language},
+            ]
+            parts = sorted(self.index.filter({"operator": "AND", "conditions": conditions}), key=_reading_order)
+            cache[key] = "\n\n".join(d.content or "" for d in parts)
+        return unit, cache[key] or passage.text
 
     def passage(self, passage_id: str) -> Passage | None:
         """A passage of a live document version by id; None when there is none."""
@@ -311,11 +417,12 @@ class Searcher:
             ]
         return cache["titles"]
 
-    def _labels(self, record: DocumentRecord) -> set[str]:
-        """The citation labels of a document's live version (a facet on the keyword index), kept."""
+    def _labels(self, record: DocumentRecord) -> dict[str, int]:
+        """The citation labels of a document's live version, each with its number of passages (a
+        facet on the keyword index), kept."""
         cache = self._cache()
         if ("labels", record.document_id) not in cache:
-            cache["labels", record.document_id] = set(self.index.facets("citation", of_document(record.document_id)))
+            cache["labels", record.document_id] = self.index.facets("citation", of_document(record.document_id))
         return cache["labels", record.document_id]
 
     def _store_filters(self, filters: SearchFilters) -> dict[str, Any] | None:
@@ -393,6 +500,10 @@ def _collapse(hits: list[SearchHit]) -> list[SearchHit]:
         else:
             kept[key] = hit
     return list(kept.values())
+
+
+def _reading_order(document: Document) -> tuple[int, int]:
+    return document.meta.get("start", 0), document.meta.get("part", 0)
 
 
 def _provision(path: list[str]) -> list[str]:

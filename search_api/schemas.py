@@ -104,6 +104,8 @@ class SearchResult(Passage):
     score: float
     match: str = Field(description='"citation" when the query cited this provision, else "search".')
     more_passages: list[str] = Field(description="Ids of the provision's other passages.")
+    provision: str = Field(description='The whole provision the passage is part of: "18 U.S.C. § 3771(a)".')
+    provision_text: str = Field(description="That provision's whole text (the passage's own where it is all of it).")
     context: Context | None = Field(None, description="Present when the search asked for context.")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.citations import loose, matches, parse, split_label
+from kb.model import cites_within, split_span
 
 NAMES = {
     loose(name): cite_as
@@ -75,3 +76,19 @@ def test_passage_labels_are_graded_against_the_wanted_designator():
     assert matches("1101(a)(15)(T)", "1101(a)(15)(t)") == 2  # case-blind ranks below exact
     assert matches("1101(a)(15)(t)", "1101(a)(15)(T)") == 2
     assert matches("VTS 3.1", "3.1") == 3
+
+
+def test_a_part_cited_to_a_span_of_units_holds_each_of_them():
+    part = "18 U.S.C. § 3771(a)(1)-(6)"
+    assert cites_within(part, "18 U.S.C. § 3771(a)")  # the subsection it is part of
+    assert cites_within(part, "18 U.S.C. § 3771(a)(1)") and cites_within(part, "18 U.S.C. § 3771(a)(6)")
+    assert cites_within(part, "18 U.S.C. § 3771(a)(4)(B)")  # deeper inside a unit it holds
+    assert not cites_within(part, "18 U.S.C. § 3771(a)(7)") and not cites_within(part, "18 U.S.C. § 3771(b)(2)")
+    assert cites_within("8 U.S.C. § 1101(a)(15)(T)(i)-(iv)", "8 U.S.C. § 1101(a)(15)(T)(iii)")  # roman numerals
+    assert not cites_within("8 U.S.C. § 1101(a)(15)(T)(i)-(iv)", "8 U.S.C. § 1101(a)(15)(T)(ix)")
+    assert cites_within("8 U.S.C. § 1101(a)(15)(A)-(H)", "8 U.S.C. § 1101(a)(15)(C)")
+    assert split_span(part) == ("18 U.S.C. § 3771(a)", "1", "6") and split_span("18 U.S.C. § 3771(a)(1)") is None
+    # Looked up: the span answers a unit inside it as the provision holding it, and is a part of (a).
+    assert matches("3771(a)(1)-(6)", "3771(a)(3)") == 1
+    assert matches("3771(a)(1)-(6)", "3771(a)") == 2
+    assert matches("3771(a)(1)-(6)", "3771(a)(8)") == 0

@@ -427,7 +427,7 @@ def test_us_code_parts_are_cited_as_deep_as_their_text_goes():
     assert [(p.citation, p.text[:4]) for p in passages] == [
         ("8 U.S.C. § 1101(a)", "(a) "),
         ("8 U.S.C. § 1101(a)(15)(T)", "(T)\n"),  # chunks end between units, each cited to what it holds
-        ("8 U.S.C. § 1101(a)(15)(T)", "(a) "),  # (a) nested under (T)(i)(II), then clause (ii)
-        ("8 U.S.C. § 1101(a)", "(U) "),  # (a)(15)(U) and (a)(16)
+        ("8 U.S.C. § 1101(a)(15)(T)(i)-(ii)", "(a) "),  # (a) nested under (T)(i)(II), then clause (ii)
+        ("8 U.S.C. § 1101(a)(15)-(16)", "(U) "),  # (a)(15)(U) and (a)(16)
     ]
     assert "\n\n".join(p.text for p in passages) == "\n\n".join(units)

@@ -193,8 +193,10 @@ class EdgeDocumentStore:
 
     # --- helpers -------------------------------------------------------------------------
     def _query(self, query: Any, filters: dict[str, Any] | None, top_k: int) -> list[Document]:
-        request = qe.QueryRequest(limit=top_k, query=query, filter=convert_filters(filters), with_payload=True)
-        return [_to_document(point) for point in self._shard.query(request)]
+        request = qe.QueryRequest(limit=top_k, query=query, filter=convert_filters(filters), with_payload=False)
+        scored = [(point.id, point.score) for point in self._shard.query(request)]
+        payloads = self._cached_payloads([point_id for point_id, _ in scored])
+        return [_from_payload(payloads[point_id], score) for point_id, score in scored if point_id in payloads]
 
     def _retrieve(self, ids: list[str], with_vector: bool = False) -> list[Any]:
         records = []

@@ -114,6 +114,20 @@ class LiveIndex:
         )
         return self._live(found)
 
+    def legs(
+        self, queries: dict[str, list[float] | SparseEmbedding], filters: dict[str, Any] | None, depth: int
+    ) -> dict[str, list[Document]]:
+        """Each retrieval leg on its own among live passages, best first with the leg's own score:
+        `queries` maps a leg's name to a dense vector or a BM25 (sparse) query."""
+        condition = all_of(filters, self.live_condition())
+        found = {}
+        for leg, query in queries.items():
+            if isinstance(query, SparseEmbedding):
+                found[leg] = self._live(self.store.sparse_search(query, condition, depth))
+            else:
+                found[leg] = self._live(self.store.embedding_search(query, condition, depth))
+        return found
+
     def _live(self, documents: list[Document]) -> list[Document]:
         # Two documents may share a content hash (identical files without a manifest); the id decides.
         records = self.records()

@@ -1,0 +1,191 @@
+"""Train the learned ranker (kb/ranker.txt): LightGBM lambdarank over the candidates of Haven's
+retrieval legs, on the team's gold set (run on the configured index) and ObliQA's dev split.
+
+    .venv/bin/python -m eval.train_ranker [--folds 5] [--obliqa 800] [--out kb/ranker.txt]
+
+Each gold question is a query twice: as asked, and filtered to the jurisdiction it names (as
+`kb eval` runs it). Cross-validation holds out whole gold questions (both forms) and ObliQA
+queries by fold, and prints, per dataset, Recall@5 and MRR@10 of the model against weighted RRF
+on the same candidates; then the model is trained on everything and written. Held-out sets
+(eval/heldout*.toml) are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import lightgbm
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from cli.wiring import dense_encoder
+from eval.datasets import benchmarks, load_gold
+from eval.run import _corpus_digest, _gold_key
+from eval.systems import BenchIndex, CachedEncoder
+from kb.config import get_settings
+from kb.embed import QueryEmbedder, SparseEncoder
+from kb.model import cites_within
+from kb.rank import FEATURES, MODEL_FILE, Ranker, features, rrf
+from kb.retrieve import LEG_DEPTH, Searcher, SearchFilters
+from kb.store import open_index
+
+PARAMS = {
+    "objective": "lambdarank",
+    "metric": "ndcg",
+    "eval_at": [5, 10],
+    "lambdarank_truncation_level": 20,
+    "num_leaves": 15,
+    "min_data_in_leaf": 20,
+    "learning_rate": 0.05,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "verbose": -1,
+    "num_threads": 2,
+    "seed": 7,
+}
+ROUNDS = 300
+
+
+@dataclass
+class Query:
+    dataset: str
+    group: str  # queries of one group are held out together (a gold question, asked twice)
+    rows: np.ndarray
+    labels: np.ndarray
+    keys: list[str]  # each candidate's unit of relevance (a gold provision, a benchmark document)
+    relevant: set[str]
+    rrf: np.ndarray
+
+
+def gold_queries(searcher: Searcher) -> list[Query]:
+    queries = []
+    for question in load_gold():
+        relevant = {f"{d}|{c}" for d, c in question.relevant}
+        scopes = [[]] + ([[question.jurisdiction]] if question.jurisdiction else [])
+        for scope in scopes:
+            pool = searcher.pool(question.question, SearchFilters(jurisdictions=scope, only=True), LEG_DEPTH)
+            if pool.cited or not pool.candidates:
+                continue
+            keys = [
+                _gold_key(question, c.document.meta["document_id"], c.document.meta["citation"])
+                for c in pool.candidates
+            ]
+            labels = [
+                int(
+                    any(
+                        d == c.document.meta["document_id"] and cites_within(c.document.meta["citation"], g)
+                        for d, g in question.relevant
+                    )
+                )
+                for c in pool.candidates
+            ]
+            rows = features(pool.facts, pool.candidates)
+            name = "gold (jurisdiction filter)" if scope else "gold"
+            rrfs = np.array([rrf(c) for c in pool.candidates])
+            queries.append(Query(name, f"gold|{question.id}", rows, np.array(labels), keys, relevant, rrfs))
+    return queries
+
+
+def obliqa_queries(index: BenchIndex, limit: int) -> list[Query]:
+    bench = next(b for b in benchmarks("dev") if b.name.startswith("obliqa"))
+    chosen = sorted(bench.queries)
+    random.Random(7).shuffle(chosen)
+    queries = []
+    for query_id in chosen[:limit]:
+        facts, candidates = index.pool(bench.queries[query_id], LEG_DEPTH)
+        keys = [c.document.meta["document_id"] for c in candidates]
+        relevant = bench.qrels[query_id]
+        labels = np.array([int(k in relevant) for k in keys])
+        rrfs = np.array([rrf(c) for c in candidates])
+        queries.append(
+            Query("obliqa dev", f"obliqa|{query_id}", features(facts, candidates), labels, keys, relevant, rrfs)
+        )
+    return queries
+
+
+def fit(queries: list[Query]) -> lightgbm.Booster:
+    usable = [q for q in queries if q.labels.any()]  # a query with no relevant candidate teaches nothing
+    data = lightgbm.Dataset(
+        np.vstack([q.rows for q in usable]),
+        np.concatenate([q.labels for q in usable]),
+        group=[len(q.labels) for q in usable],
+        feature_name=list(FEATURES),
+        free_raw_data=False,
+    )
+    return lightgbm.train(PARAMS, data, num_boost_round=ROUNDS)
+
+
+def measure(query: Query, scores: np.ndarray) -> tuple[float, float]:
+    """Recall@5 and MRR@10 of the candidates in this order, each relevant unit counted once."""
+    ranked = list(dict.fromkeys(query.keys[i] for i in np.argsort(-scores, kind="stable")))
+    found = [k in query.relevant for k in ranked]
+    recall = sum(found[:5]) / len(query.relevant)
+    first = next((i for i, hit in enumerate(found[:10]) if hit), None)
+    return recall, 1.0 / (first + 1) if first is not None else 0.0
+
+
+def cross_validate(queries: list[Query], folds: int, console: Console) -> None:
+    groups = sorted({q.group for q in queries})
+    random.Random(7).shuffle(groups)
+    fold_of = {group: i % folds for i, group in enumerate(groups)}
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    for fold in range(folds):
+        model = fit([q for q in queries if fold_of[q.group] != fold])
+        for query in (q for q in queries if fold_of[q.group] == fold):
+            by = results.setdefault(query.dataset, {"model": [], "rrf": []})
+            by["model"].append(measure(query, model.predict(query.rows, num_threads=1)))
+            by["rrf"].append(measure(query, query.rrf))
+    table = Table(title=f"{folds}-fold cross-validation (held-out folds)", title_justify="left")
+    for column in ("queries", "system", "R@5", "MRR@10"):
+        table.add_column(column)
+    for name, by in results.items():
+        for system, values in by.items():
+            recall, mrr = np.mean(values, axis=0)
+            table.add_row(f"{name} ({len(values)})", system, f"{recall:.3f}", f"{mrr:.3f}")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--obliqa", type=int, default=800, help="ObliQA dev queries to train on (0: none)")
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = parser.parse_args()
+    console = Console()
+    settings = get_settings()
+    started = time.perf_counter()
+    dense = dense_encoder(settings)
+    index = open_index(settings)
+    try:
+        searcher = Searcher(index, QueryEmbedder(dense, SparseEncoder()), settings.languages, Ranker(None))
+        queries = gold_queries(searcher)
+    finally:
+        index.close()
+    if args.obliqa:
+        bench = next(b for b in benchmarks("dev") if b.name.startswith("obliqa"))
+        cache = settings.data_dir / "eval"
+        encoder = CachedEncoder(dense, cache / f"vectors-{settings.model_path.name}.npz")
+        bench_index = BenchIndex.build(bench.corpus, cache / f"bench-{_corpus_digest(bench)}", encoder)
+        try:
+            queries += obliqa_queries(bench_index, args.obliqa)
+        finally:
+            bench_index.close()
+            encoder.save()
+    console.print(f"{len(queries)} queries, {sum(len(q.labels) for q in queries)} candidates")
+    cross_validate(queries, args.folds, console)
+    model = fit(queries)
+    model.save_model(str(args.out))
+    gains = model.feature_importance("gain")
+    top = sorted(zip(FEATURES, gains, strict=True), key=lambda pair: -pair[1])
+    console.print("feature gain: " + ", ".join(f"{name} {gain:.0f}" for name, gain in top))
+    console.print(f"written to {args.out} in {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
