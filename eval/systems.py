@@ -117,7 +117,9 @@ class BenchIndex:
         self.fallback = Ranker(None)
 
     @classmethod
-    def build(cls, corpus: dict[str, tuple[str, str]], folder: Path, dense: DenseEncoder) -> BenchIndex:
+    def build(
+        cls, corpus: dict[str, tuple[str, str]], folder: Path, dense: DenseEncoder, ranker: Ranker | None = None
+    ) -> BenchIndex:
         """Index the corpus in `folder`, or reopen it when a complete index of the same corpus is there."""
         sparse = SparseEncoder()
         marker = folder / "complete"
@@ -139,7 +141,7 @@ class BenchIndex:
                 store.write_documents(batch)
             store.optimize()
             marker.write_text(str(len(documents)))
-        return cls(store, dense, sparse)
+        return cls(store, dense, sparse, ranker)
 
     def pool(self, query: str, depth: int = LEG_DEPTH) -> tuple[QueryFacts, list[Candidate]]:
         """What the ranker sees of a query: the union of both legs' best passages (no thesaurus:

@@ -78,8 +78,14 @@ FEATURES = (
     "expanded_rank",
     "legs",
     "rrf",
+    "rrf_to_best",
+    "dense_to_best",
+    "document_share",
+    "document_best",
+    "provision_share",
     "heading_match",
     "context_match",
+    "text_match",
     "expansion_match",
     "named_jurisdiction",
     "binds_named",
@@ -107,10 +113,21 @@ def _share(wanted: frozenset[str], text: str) -> float:
 
 
 def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
-    """One row per candidate, one column per name in FEATURES."""
+    """One row per candidate, one column per name in FEATURES. Besides the candidate's own, some
+    compare it with the pool: its fused score and cosine against the best, and how much of the pool
+    its document and its provision hold (a provision whose parts several legs find is likelier)."""
     scope = load_jurisdictions()
+    fused = [rrf(candidate) for candidate in candidates]
+    best_fused = max(fused, default=0.0) or 1.0
+    best_dense = max((c.scores.get("dense", 0.0) for c in candidates), default=0.0)
+    by_document: dict[str, list[float]] = {}
+    by_provision: dict[str, int] = {}
+    for candidate, score in zip(candidates, fused, strict=True):
+        by_document.setdefault(candidate.document.meta.get("document_id", ""), []).append(score)
+        provision = _provision(candidate.document.meta.get("citation", ""))
+        by_provision[provision] = by_provision.get(provision, 0) + 1
     rows = []
-    for candidate in candidates:
+    for candidate, score in zip(candidates, fused, strict=True):
         meta = candidate.document.meta
         jurisdiction = meta.get("jurisdiction", "")
         text = candidate.document.content or ""
@@ -124,9 +141,15 @@ def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
             [
                 *leg_features,
                 len(candidate.ranks),
-                rrf(candidate),
+                score,
+                score / best_fused,
+                candidate.scores.get("dense", 0.0) - best_dense if "dense" in candidate.ranks else -1.0,
+                len(by_document[meta.get("document_id", "")]) / len(candidates),
+                max(by_document[meta.get("document_id", "")]) / best_fused,
+                by_provision[_provision(meta.get("citation", ""))] / len(candidates),
                 _share(query.terms, heading),
                 _share(query.terms, meta.get("index_context") or meta.get("citation") or ""),
+                _share(query.terms, text),
                 _share(query.expansion_terms, f"{heading}\n{text}"),
                 (1.0 if jurisdiction in named else -1.0) if named else 0.0,
                 float(any(scope.binds(meta.get("document_id", ""), jurisdiction, code) for code in named)),
@@ -144,6 +167,11 @@ def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+def _provision(citation: str) -> str:
+    """The provision a label's passage is part of, without its pinpoint: "AufenthG, s 25(4a)" -> "AufenthG, s 25"."""
+    return citation.split("(", 1)[0]
 
 
 def _index(values: tuple[str, ...], value: str) -> int:
