@@ -98,19 +98,26 @@ def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:  # (pi
     if _size(provision.blocks) <= MAX_PART_CHARS:
         return [("", provision.blocks)]
     paths = _us_code_paths(provision.blocks) if style == "usc" else {}
-    parts = []
     depth = {start: len(path) for start, path in paths.items()}
-    for label, blocks in _paragraphs(provision, style):
-        for chunk in _by_size(blocks, depth):
-            deeper = commonprefix([paths[block[0]] for block in chunk]) if paths else []
-            units = deeper or ([label] if label else [])
-            parts.append(("".join(f"({unit})" for unit in units) + _span(chunk, paths, len(deeper)), chunk))
+    chunks = [(label, chunk) for label, blocks in _paragraphs(provision, style) for chunk in _by_size(blocks, depth)]
+    # Each part's units and the units they sit in: ("a",), ("a", "7"), ... for § 3771(a)(7).
+    within = [
+        {tuple(paths[b[0]][:k]) for b in chunk if b[0] in paths for k in range(len(paths[b[0]]) + 1)}
+        for _, chunk in chunks
+    ]
+    parts = []
+    for i, (label, chunk) in enumerate(chunks):
+        deeper = commonprefix([paths[block[0]] for block in chunk]) if paths else []
+        split = any(tuple(deeper) in held for j, held in enumerate(within) if j != i)  # its unit goes on elsewhere
+        span = _span(chunk, paths, len(deeper)) if split else ""
+        units = deeper or ([label] if label and not span else [])
+        parts.append(("".join(f"({unit})" for unit in units) + span, chunk))
     return parts
 
 
 def _span(chunk: Blocks, paths: dict[int, list[str]], level: int) -> str:
     """The units one level below a part's common path that it holds, when more than one: "(1)-(6)"
-    (a part of 18 U.S.C. § 3771(a) is cited "§ 3771(a)(1)-(6)")."""
+    (18 U.S.C. § 3771(a), in two parts, is cited "§ 3771(a)(1)-(6)" and "§ 3771(a)(7)-(10)")."""
     held = [paths[start][level] for start, _, _ in chunk if len(paths.get(start, [])) > level]
     return f"({held[0]})-({held[-1]})" if held and held[0] != held[-1] else ""
 

@@ -25,6 +25,9 @@ from kb.text import terms
 
 MODEL_FILE = Path(__file__).resolve().parent / "ranker.txt"
 LEGS = ("dense", "sparse", "expanded")
+# The ranker's pool: each leg's best this many. A deeper search (limit 100) lists what the legs
+# found further down after them, by RRF, so that the top of a list does not depend on its length.
+POOL_DEPTH = 50
 # Fallback fusion: the BM25 leg weighs most, the expansion's dense query half the question's own.
 RRF_WEIGHTS = {"dense": DENSE_WEIGHT, "sparse": SPARSE_WEIGHT, "expanded": DENSE_WEIGHT / 2}
 _DEFINITION = re.compile(r"\b(?:definitions?|interpretation|meaning of|terms used)\b", re.IGNORECASE)
@@ -197,10 +200,11 @@ class Ranker:
 
     def order(self, query: QueryFacts, candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
         """The candidates, best first, each with its score."""
-        if not candidates:
-            return []
         if self.booster is None:
-            scores = [rrf(candidate) for candidate in candidates]
-        else:
-            scores = self.booster.predict(features(query, candidates), num_threads=1).tolist()
-        return sorted(zip(candidates, scores, strict=True), key=lambda pair: -pair[1])
+            return sorted(((c, rrf(c)) for c in candidates), key=lambda pair: -pair[1])
+        pool = [c for c in candidates if min(c.ranks.values()) < POOL_DEPTH]
+        deeper = sorted((c for c in candidates if min(c.ranks.values()) >= POOL_DEPTH), key=rrf, reverse=True)
+        scores = self.booster.predict(features(query, pool), num_threads=1).tolist() if pool else []
+        ranked = sorted(zip(pool, scores, strict=True), key=lambda pair: -pair[1])
+        floor = ranked[-1][1] if ranked else 0.0
+        return ranked + [(c, floor - 1 - i / len(deeper)) for i, c in enumerate(deeper)]

@@ -13,7 +13,7 @@ from kb.embed import QueryEmbedder, QueryVectors
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit, cites_within, split_span
 from kb.query_syntax import parse_query
-from kb.rank import Candidate, QueryFacts, Ranker, rrf, union
+from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, rrf, union
 from kb.store.live import LiveIndex, all_of, of_document
 from kb.store.registry import DocumentRecord
 from kb.text import terms, tokens
@@ -24,9 +24,9 @@ MAX_QUERY_CHARS = 2000
 MAX_LIMIT = 100
 # Facets count the best candidates of the query, under its filters.
 FACET_DEPTH = 100
-# Candidates each retrieval leg gives the ranker; the ranked list keeps at least RERANK_DEPTH of them
-# for the collapse of a provision's passages.
-LEG_DEPTH = 50
+# Candidates each retrieval leg gives the ranker (deeper when a search asks for more); the ranked list
+# keeps at least RERANK_DEPTH of them for the collapse of a provision's passages.
+LEG_DEPTH = POOL_DEPTH
 RERANK_DEPTH = 30
 # How far around a passage (in characters of its document) its neighbours are looked for.
 CONTEXT_CHARS = 20_000

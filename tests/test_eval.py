@@ -80,7 +80,7 @@ def test_a_small_benchmark_runs_through_every_system(tmp_path, dense_encoder):
     bench = load_benchmark(FIXTURES / "bench", "fixture", "queries.jsonl", "qrels.tsv")
     encoder = CachedEncoder(dense_encoder, tmp_path / "vectors.npz")
     result = run_benchmark(bench, encoder, tmp_path)
-    assert set(result.systems) == {"haven", "bm25 only", "dense only", "haystack tutorial"}
+    assert set(result.systems) == {"haven", "haven (rrf, no ranker)", "bm25 only", "dense only", "haystack tutorial"}
     for metrics in result.systems.values():
         assert metrics["recall@100"] == 1.0  # four documents: everything is found somewhere
     assert result.systems["haven"]["mrr@10"] == 1.0  # each question's answer comes first
