@@ -1,5 +1,6 @@
-"""Search latency (query embedding + hybrid retrieval), filtered and unfiltered, at the size of the
-indexed corpus and at a synthetic size (default 100k passages), in the embedded Qdrant Edge store.
+"""Search latency (query embedding + hybrid retrieval + ranking), filtered and unfiltered, at the size
+of the indexed corpus and at a synthetic size (default 100k passages), in the embedded Qdrant Edge
+store; with the learned ranker (`search`) and, in the same process, weighted RRF (`search_rrf`).
 
 Needs the corpus index first (`make run`, or `kb ingest ../shared/corpus`). Synthetic passages are
 the corpus passages' own vectors with small Gaussian noise, so the vector distribution stays
@@ -30,20 +31,24 @@ import kb  # noqa: F401
 from cli.wiring import open_searcher
 from eval.common import QUERIES, peak_rss_mb, summary, timed
 from kb.config import get_settings
+from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import DocumentRecord, DocumentRegistry, EdgeDocumentStore, LiveIndex, ServerDocumentStore
 
 US_FILTER = SearchFilters(jurisdictions=["US"], only=True)  # the 5 % carrying meta.jurisdiction US
 
 
-def latency(searcher: Searcher, rounds: int) -> dict[str, dict]:
-    out = {}
+def latency(searchers: dict[str, Searcher], rounds: int) -> dict[str, dict]:
+    """Per searcher, filtered and unfiltered; the searchers take turns on each query (same caches)."""
+    out: dict[str, dict] = {name: {} for name in searchers}
     for label, filters in (("unfiltered", None), ("filtered_US", US_FILTER)):
-        samples: list[float] = []
+        samples: dict[str, list[float]] = {name: [] for name in searchers}
         for _ in range(rounds):
             for query in QUERIES:
-                samples += timed(lambda q=query, f=filters: searcher.search(q, f, 10), repeats=1)
-        out[label] = summary(samples)
+                for name, searcher in searchers.items():
+                    samples[name] += timed(lambda q=query, f=filters, s=searcher: s.search(q, f, 10), repeats=1)
+        for name in searchers:
+            out[name][label] = summary(samples[name])
     return out
 
 
@@ -112,7 +117,9 @@ def main() -> None:
         count = searcher.index.count()
         if not count:
             raise SystemExit("The index is empty: run `make run` (or `kb ingest ../shared/corpus`) first.")
-        results: dict[str, object] = {"corpus": {"passages": count, "search": latency(searcher, args.rounds)}}
+        fused = Searcher(searcher.index, searcher.query_embedder, settings.languages, Ranker(None))
+        timings = latency({"search": searcher, "search_rrf": fused}, args.rounds)
+        results: dict[str, object] = {"corpus": {"passages": count, **timings}}
         base = [d for d in searcher.index.filter() if d.embedding is not None]
 
     documents = synthetic(base, args.size)
@@ -124,12 +131,13 @@ def main() -> None:
     edge.optimize()
     optimize_s = time.perf_counter() - started
     synthetic_searcher = Searcher(LiveIndex(edge, registry), searcher.query_embedder, settings.languages)
+    synthetic_fused = Searcher(LiveIndex(edge, registry), searcher.query_embedder, settings.languages, Ranker(None))
     disk_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
     results[f"edge_{args.size}"] = {
         "write_s": round(write_s, 1),
         "optimize_s": round(optimize_s, 1),
         "disk_mb": round(disk_mb, 1),
-        "search": latency(synthetic_searcher, args.rounds),
+        **latency({"search": synthetic_searcher, "search_rrf": synthetic_fused}, args.rounds),
         "retrieval_only": retrieval_only(edge, synthetic_searcher, args.rounds),
     }
     edge.close()

@@ -9,12 +9,14 @@ must use a key term or be similar to the topic's description.
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from kb.answer import Citation, citation_of, law_types
 from kb.jurisdictions import load_jurisdictions
+from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.text import cosine
 from kb.topics import load_topics
@@ -93,6 +95,10 @@ def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> 
             f"Unknown jurisdiction {', '.join(map(repr, strange))}; known: {', '.join(sorted(known_codes))}."
         )
     indexed = searcher.known_values("topics")
+    # A cell is searched with a topic's description, not a user's question: the learned ranker,
+    # trained on questions, is left out for the legs' fused order (on which the cell rules were set).
+    searcher = copy.copy(searcher)
+    searcher.ranker = Ranker(None)
     cells = []
     for topic in wanted:
         query = f"{taxonomy[topic].label}. {taxonomy[topic].description}"

@@ -145,12 +145,12 @@ KNOWN_PROVISIONS = [
     (
         "us-8usc-1255",
         "at least 3 years since the date of admission as a nonimmigrant under section 1101(a)(15)(T)(i)",
-        "8 U.S.C. § 1255(l)(1)",
+        "8 U.S.C. § 1255(l)(1)(A)-(B)",  # (l)(1) goes on in (l)(1)(C)
     ),
     ("us-8usc-1101", "is or has been a victim of a severe form of trafficking in persons", "8 U.S.C. § 1101(a)(15)(T)"),
-    ("us-18usc-ch77", "bring a civil action against the perpetrator", "18 U.S.C. § 1595(a)"),
+    ("us-18usc-ch77", "bring a civil action against the perpetrator", "18 U.S.C. § 1595(a)-(b)"),
     ("us-18usc-ch77", "obtains the labor or services of a person by any one of", "18 U.S.C. § 1589(a)"),
-    ("us-18usc-3771", "reasonably protected from the accused", "18 U.S.C. § 3771(a)"),
+    ("us-18usc-3771", "reasonably protected from the accused", "18 U.S.C. § 3771(a)(1)-(6)"),
     ("de-aufenthg-en", "victim of a criminal offence under sections 232 to 233a", "AufenthG, s 25(4a)"),
     (
         "de-aufenthg-en",
@@ -194,7 +194,7 @@ KNOWN_PROVISIONS = [
     (
         "us-22usc-ch78-tvpa",
         "Support for local in-country nongovernmental organization-operated hotlines",
-        "22 U.S.C. § 7105(a)(1)",
+        "22 U.S.C. § 7105(a)(1)(A)-(B)",  # (a)(1) goes on in two more parts
     ),
     (
         "us-22usc-ch78-tvpa",
