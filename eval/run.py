@@ -158,12 +158,12 @@ def run_gold(
             "haystack tutorial": tutorial_run("dense", False),
         }
         results = {}
-        for name, run in systems.items():
+        for system, run in systems.items():
             per_query = []
             for question in questions:
                 relevant = {f"{d}|{c}" for d, c in question.relevant}
                 per_query.append(scores(unique(run(question)), relevant))
-            results[name] = mean_scores(per_query)
+            results[system] = mean_scores(per_query)
         notes = f"tutorial: {tutorial.windows} windows of 200 words over the documents' normalised text"
         return Result(name, len(questions), results, time.perf_counter() - started, notes)
     finally:
