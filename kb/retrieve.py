@@ -490,11 +490,12 @@ def _count(documents: list[Document], name: str) -> dict[str, int]:
 
 
 def _collapse(hits: list[SearchHit]) -> list[SearchHit]:
-    """Two passages of one provision (same document and citation) are one result: the better one,
-    which lists the other's id so that it can be shown as well."""
+    """Two passages of one provision (same document and citation, or spans of one unit: § 3771(a)(1)-(6)
+    and (7)-(10)) are one result: the better one, which lists the other's id so that it can be shown as well."""
     kept: dict[tuple[str, str], SearchHit] = {}
     for hit in hits:
-        key = (hit.passage.document_id, hit.passage.citation)
+        span = split_span(hit.passage.citation)
+        key = (hit.passage.document_id, span[0] if span else hit.passage.citation)
         if key in kept:
             kept[key].more_passages.append(hit.passage.id)
         else:

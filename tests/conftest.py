@@ -3,6 +3,7 @@ library per test session."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,29 @@ def library(tmp_path_factory, model_cache):
 def base_url(library):
     with serving(create_app(library)) as url:
         yield url
+
+
+def write_split_section(folder: Path) -> Path:
+    """A US Code section whose subsection (a) is too long for one passage (ten rights), then (b),
+    with its manifest: document "crv", cited as "18 U.S.C."."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rights = ["be protected", "notice", "be present", "be heard", "confer", "restitution", "timely proceedings"]
+    rights += ["fair treatment", "be informed of a plea", "information about rights"]
+    units = [f"({n}) The right to {words} in every proceeding of the court. " * 3 for n, words in enumerate(rights, 1)]
+    text = "# Title 18— CRIMES\n\n#### § 3771. Crime victims' rights\n\n"
+    text += "(a) Rights of crime victims. A victim has these rights:\n\n"
+    text += "\n\n".join(units) + "\n\n(b) Rights afforded. The court shall ensure them.\n"
+    (folder / "victims.md").write_text(text)
+    manifest = [
+        {
+            "id": "crv",
+            "file": "victims.md",
+            "title": "Crime victims",
+            "short_title": "18 U.S.C.",
+            "jurisdiction": "US",
+            "instrument_type": "statute",
+            "date": "2020-01-01",
+        }
+    ]
+    (folder / "MANIFEST.json").write_text(json.dumps(manifest))
+    return folder

@@ -258,3 +258,32 @@ def test_the_compare_page_downloads_its_course_pack(page):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("# Confidentiality and privacy")
     assert any(line.startswith("— ") and "§ 402" in line for line in text.splitlines())
+
+
+def test_a_result_that_is_part_of_a_provision_shows_the_whole_provision(browser, tmp_path, model_cache):
+    """A part of a long subsection is the result; "Show the whole provision" opens the whole of it."""
+    from cli.wiring import open_library
+    from kb.config import Settings
+    from search_api.app import create_app
+
+    from .conftest import write_split_section
+    from .serving import serving
+
+    library = open_library(Settings(data_dir=tmp_path / "data"))
+    try:
+        library.indexer.ingest([write_split_section(tmp_path / "docs")])
+        with serving(create_app(library)) as url:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{url}/search?q={quote_plus('the right to be informed of a plea bargain')}")
+            card = page.locator("li.card").first
+            expect(card.locator("h3")).to_contain_text("18 U.S.C. § 3771(a)(")
+            whole = card.locator("details.provision")
+            expect(whole.locator("summary")).to_have_text("Show the whole provision (18 U.S.C. § 3771(a))")
+            expect(whole.locator("p.text")).not_to_be_visible()
+            whole.locator("summary").click()
+            expect(whole.locator("p.text")).to_contain_text("(1) The right to be protected")
+            expect(whole.locator("p.text")).to_contain_text("(10) The right to information about rights")
+            page.screenshot(path=str(ARTIFACTS / "whole-provision.png"))
+            page.close()
+    finally:
+        library.close()

@@ -11,6 +11,8 @@ from kb.model import cites_within, split_span
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 
+from .conftest import write_split_section
+
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory, passage_embedder, query_embedder):
@@ -201,42 +203,7 @@ def test_a_provision_split_by_size_is_cited_to_its_spans_and_carries_its_whole_t
 ):
     """A long US Code subsection in two passages: each is cited to the units it holds, a lookup of
     a unit finds the passage holding it, and a result carries the whole subsection's text."""
-    rights = [
-        f"({n}) The right to {words} in every proceeding of the court. " * 3
-        for n, words in enumerate(
-            [
-                "be protected",
-                "notice",
-                "be present",
-                "be heard",
-                "confer",
-                "restitution",
-                "timely proceedings",
-                "fair treatment",
-                "be informed of a plea",
-                "information about rights",
-            ],
-            start=1,
-        )
-    ]
-    text = "# Title 18— CRIMES\n\n#### § 3771. Crime victims' rights\n\n"
-    text += "(a) Rights of crime victims. A victim has these rights:\n\n"
-    text += "\n\n".join(rights) + "\n\n(b) Rights afforded. The court shall ensure them.\n"
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "victims.md").write_text(text)
-    manifest = [
-        {
-            "id": "crv",
-            "file": "victims.md",
-            "title": "Crime victims",
-            "short_title": "18 U.S.C.",
-            "jurisdiction": "US",
-            "instrument_type": "statute",
-            "date": "2020-01-01",
-        }
-    ]
-    (folder / "MANIFEST.json").write_text(json.dumps(manifest))
+    folder = write_split_section(tmp_path / "docs")
     store = EdgeDocumentStore(tmp_path / "shard")
     registry = DocumentRegistry(EdgeDocumentStore(tmp_path / "registry"))
     searcher = Searcher(LiveIndex(store, registry), query_embedder, ["en"])
@@ -249,13 +216,15 @@ def test_a_provision_split_by_size_is_cited_to_its_spans_and_carries_its_whole_t
         later = searcher.search("18 USC 3771(a)(9)").hits[0]
         assert later.match == "citation" and cites_within(later.passage.citation, "18 U.S.C. § 3771(a)(9)")
         assert later.passage.citation != labels[0]
-        hit = searcher.search("the right to be informed of a plea bargain", limit=3).hits[0]
-        found = hit.as_json()
+        hits = searcher.search("the right to be informed of a plea bargain", limit=3).hits
+        found = hits[0].as_json()
         assert found["provision"] == "18 U.S.C. § 3771(a)"
         assert found["provision_text"].startswith("(a) Rights of crime victims")
         assert "(1) The right to be protected" in found["provision_text"]
         assert "(10) The right to information about rights" in found["provision_text"]
         assert "(b) Rights afforded" not in found["provision_text"]
         assert len(found["provision_text"]) > len(found["text"])
+        assert len(found["more_passages"]) == len(labels) - 2  # the other parts of (a): one result
+        assert [h.passage.citation for h in hits[1:]] == ["18 U.S.C. § 3771(b)"]
     finally:
         searcher.close()
