@@ -14,7 +14,7 @@ KB_INDEX_CONTEXT (README, "Indexed with its context").
 from __future__ import annotations
 
 import argparse
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,7 @@ def main() -> None:
                 row = []
                 for filtered in (False, True):
                     per_query = []
-                    with context() if context else _nothing():
+                    with context() if context else nullcontext():
                         for question in questions:
                             scope = [question.jurisdiction] if filtered and question.jurisdiction else []
                             found = searcher.search(question.question, SearchFilters(scope, only=True), DEPTH).hits
@@ -99,11 +99,6 @@ def main() -> None:
             console.print(table)
     finally:
         index.close()
-
-
-@contextmanager
-def _nothing():
-    yield
 
 
 if __name__ == "__main__":

@@ -20,8 +20,7 @@ from rich.progress import Progress
 
 from ingest.passages import MAX_PART_CHARS
 from kb.embed import DenseEncoder, PassageEmbedder, SparseEncoder
-from kb.rank import Candidate, QueryFacts, Ranker, union
-from kb.retrieve import LEG_DEPTH
+from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
 from kb.store.base import PassageStore
 from kb.store.edge import EdgeDocumentStore
 from kb.text import terms, tokens
@@ -143,7 +142,7 @@ class BenchIndex:
             marker.write_text(str(len(documents)))
         return cls(store, dense, sparse, ranker)
 
-    def pool(self, query: str, depth: int = LEG_DEPTH) -> tuple[QueryFacts, list[Candidate]]:
+    def pool(self, query: str, depth: int = POOL_DEPTH) -> tuple[QueryFacts, list[Candidate]]:
         """What the ranker sees of a query: the union of both legs' best passages (no thesaurus:
         its terms are those of migration law)."""
         legs = {
@@ -154,7 +153,7 @@ class BenchIndex:
 
     def search(self, query: str, mode: str, depth: int = 100) -> list[Document]:
         if mode in ("hybrid", "rrf"):
-            facts, candidates = self.pool(query, max(depth, LEG_DEPTH))
+            facts, candidates = self.pool(query, max(depth, POOL_DEPTH))
             ranker = self.ranker if mode == "hybrid" else self.fallback
             return [replace(c.document, score=score) for c, score in ranker.order(facts, candidates)][:depth]
         if mode == "bm25":

@@ -27,13 +27,14 @@ from rich.table import Table
 
 from cli.wiring import dense_encoder
 from eval.datasets import benchmarks, load_gold
+from eval.metrics import scores as metric_scores
 from eval.run import _corpus_digest, _gold_key
 from eval.systems import BenchIndex, CachedEncoder
 from kb.config import get_settings
 from kb.embed import QueryEmbedder, SparseEncoder
 from kb.model import cites_within
-from kb.rank import FEATURES, MODEL_FILE, Ranker, features, rrf
-from kb.retrieve import LEG_DEPTH, Searcher, SearchFilters
+from kb.rank import FEATURES, MODEL_FILE, POOL_DEPTH, Ranker, features, rrf
+from kb.retrieve import Searcher, SearchFilters
 from kb.store import open_index
 
 PARAMS = {
@@ -76,7 +77,7 @@ def gold_queries(searcher: Searcher, path: Path) -> list[Query]:
         relevant = {f"{d}|{c}" for d, c in question.relevant}
         scopes = [[]] + ([[question.jurisdiction]] if question.jurisdiction else [])
         for scope in scopes:
-            pool = searcher.pool(question.question, SearchFilters(jurisdictions=scope, only=True), LEG_DEPTH)
+            pool = searcher.pool(question.question, SearchFilters(jurisdictions=scope, only=True), POOL_DEPTH)
             if pool.cited or not pool.candidates:
                 continue
             keys = [
@@ -105,7 +106,7 @@ def obliqa_queries(index: BenchIndex, limit: int) -> list[Query]:
     random.Random(7).shuffle(chosen)
     queries = []
     for query_id in chosen[:limit]:
-        facts, candidates = index.pool(bench.queries[query_id], LEG_DEPTH)
+        facts, candidates = index.pool(bench.queries[query_id], POOL_DEPTH)
         keys = [c.document.meta["document_id"] for c in candidates]
         relevant = bench.qrels[query_id]
         labels = np.array([int(k in relevant) for k in keys])
@@ -130,11 +131,8 @@ def fit(queries: list[Query]) -> lightgbm.Booster:
 
 def measure(query: Query, scores: np.ndarray) -> tuple[float, float]:
     """Recall@5 and MRR@10 of the candidates in this order, each relevant unit counted once."""
-    ranked = list(dict.fromkeys(query.keys[i] for i in np.argsort(-scores, kind="stable")))
-    found = [k in query.relevant for k in ranked]
-    recall = sum(found[:5]) / len(query.relevant)
-    first = next((i for i, hit in enumerate(found[:10]) if hit), None)
-    return recall, 1.0 / (first + 1) if first is not None else 0.0
+    found = metric_scores([query.keys[i] for i in np.argsort(-scores, kind="stable")], query.relevant)
+    return found["recall@5"], found["mrr@10"]
 
 
 def cross_validate(queries: list[Query], folds: int, console: Console) -> None:

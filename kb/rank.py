@@ -20,6 +20,7 @@ from haystack import Document
 
 from kb.jurisdictions import LAYERS, load_jurisdictions
 from kb.model import INSTRUMENT_TYPES
+from kb.references import provision_label
 from kb.store.base import DENSE_WEIGHT, RRF_K, SPARSE_WEIGHT
 from kb.text import terms
 
@@ -127,7 +128,7 @@ def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
     by_provision: dict[str, int] = {}
     for candidate, score in zip(candidates, fused, strict=True):
         by_document.setdefault(candidate.document.meta.get("document_id", ""), []).append(score)
-        provision = _provision(candidate.document.meta.get("citation", ""))
+        provision = provision_label(candidate.document.meta.get("citation", ""))
         by_provision[provision] = by_provision.get(provision, 0) + 1
     rows = []
     for candidate, score in zip(candidates, fused, strict=True):
@@ -149,7 +150,7 @@ def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
                 candidate.scores.get("dense", 0.0) - best_dense if "dense" in candidate.ranks else -1.0,
                 len(by_document[meta.get("document_id", "")]) / len(candidates),
                 max(by_document[meta.get("document_id", "")]) / best_fused,
-                by_provision[_provision(meta.get("citation", ""))] / len(candidates),
+                by_provision[provision_label(meta.get("citation", ""))] / len(candidates),
                 _share(query.terms, heading),
                 _share(query.terms, meta.get("index_context") or meta.get("citation") or ""),
                 _share(query.terms, text),
@@ -170,11 +171,6 @@ def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
-
-
-def _provision(citation: str) -> str:
-    """The provision a label's passage is part of, without its pinpoint: "AufenthG, s 25(4a)" -> "AufenthG, s 25"."""
-    return citation.split("(", 1)[0]
 
 
 def _index(values: tuple[str, ...], value: str) -> int:

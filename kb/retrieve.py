@@ -13,7 +13,7 @@ from kb.embed import QueryEmbedder, QueryVectors
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit, cites_within, split_span
 from kb.query_syntax import parse_query
-from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, rrf, union
+from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
 from kb.store.live import LiveIndex, all_of, of_document
 from kb.store.registry import DocumentRecord
 from kb.text import terms, tokens
@@ -24,9 +24,8 @@ MAX_QUERY_CHARS = 2000
 MAX_LIMIT = 100
 # Facets count the best candidates of the query, under its filters.
 FACET_DEPTH = 100
-# Candidates each retrieval leg gives the ranker (deeper when a search asks for more); the ranked list
-# keeps at least RERANK_DEPTH of them for the collapse of a provision's passages.
-LEG_DEPTH = POOL_DEPTH
+# The ranked list keeps at least this many candidates for the collapse of a provision's passages;
+# each leg gives the ranker its POOL_DEPTH best (deeper when a search asks for more).
 RERANK_DEPTH = 30
 # How far around a passage (in characters of its document) its neighbours are looked for.
 CONTEXT_CHARS = 20_000
@@ -42,6 +41,7 @@ FACET_FIELDS = ("jurisdiction", "instrument_type", "topics")
 # narrative as users' questions, come only when their type is asked for.
 LAW_TYPES = ("treaty", "statute", "regulation", "directive", "guidance")
 CASES_BESIDE = 3
+FUSED = Ranker(None)
 # A result carries its whole provision's text up to this many passages (a US Code subsection such
 # as 8 U.S.C. § 1101(a), dozens of passages, is read in its document instead).
 PROVISION_PASSAGES = 12
@@ -148,13 +148,11 @@ class Searcher:
         depth = max(limit, FACET_DEPTH if facets else RERANK_DEPTH)
         pool = self.pool(query, filters, depth)
         filters, cited = pool.filters, pool.cited
-        if cited:  # what is nearest to the cited provision, by the legs' ranks alone
-            current = [replace(c.document, score=rrf(c)) for c in sorted(pool.candidates, key=rrf, reverse=True)]
-        else:
-            current = [replace(c.document, score=score) for c, score in self.ranker.order(pool.facts, pool.candidates)]
-            if not self.ranker.learned:
-                named = set() if filters.jurisdictions else pool.facts.jurisdictions
-                current = _favour(current, set(named), set() if filters.topics else set(pool.facts.topics))
+        ranker = FUSED if cited else self.ranker  # what is nearest to a cited provision: the legs' ranks alone
+        current = [replace(c.document, score=score) for c, score in ranker.order(pool.facts, pool.candidates)]
+        if not cited and not ranker.learned:
+            named = set() if filters.jurisdictions else pool.facts.jurisdictions
+            current = _favour(current, set(named), set() if filters.topics else set(pool.facts.topics))
         current = current[: depth + len(cited)]
         seen = {d.id for d in cited}
         hits = [SearchHit(Passage.from_document(d), 1.0, "citation") for d in cited]
@@ -166,11 +164,11 @@ class Searcher:
         if context:
             for hit in hits:
                 hit.context = self._neighbours(hit.passage)
-        vectors = self.query_embedder.embed(pool.text)
-        cases = self._cases_beside(vectors, filters, pool.query_filters) if pool.plain else []
+        vectors = self.query_embedder.embed(pool.text) if pool.plain else None
+        cases = self._cases_beside(vectors, filters, pool.query_filters) if vectors else []
         return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases, pool.added)
 
-    def pool(self, query: str, filters: SearchFilters | None = None, depth: int = LEG_DEPTH) -> Pool:
+    def pool(self, query: str, filters: SearchFilters | None = None, depth: int = POOL_DEPTH) -> Pool:
         """What a search ranks: the query checked and parsed, its filters (the law only unless a
         type is asked for), the provision it cites, its statutory terms and the legs' candidates."""
         query = query.strip()
@@ -188,8 +186,8 @@ class Searcher:
         store_filters = all_of(self._store_filters(filters), parsed.filters())
         cited = self._cited(parsed.text, store_filters)
         added = [] if cited else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
-        candidates = self._candidates(parsed.text, cited, added, store_filters, max(depth + len(cited), LEG_DEPTH))
-        facts = self.facts(parsed.text, added)
+        candidates = self._candidates(parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH))
+        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added)
         return Pool(parsed.text, filters, plain, parsed.filters(), cited, added, facts, candidates)
 
     def _candidates(
