@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Folders indexed by `make run` besides corpus/ (comma-separated); the shared legal corpus when present.
-KB_SOURCES ?= $(wildcard ../shared/corpus)
+# Folders indexed by `make run` besides corpus/ (comma-separated); the shared legal corpora when present.
+KB_SOURCES ?= $(wildcard ../shared/corpus ../shared/corpus-europe)
 comma := ,
 
 .PHONY: run test lint venv browser bench load clean

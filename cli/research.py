@@ -14,6 +14,7 @@ from cli.wiring import answerer, open_searcher
 from kb.compare import NOT_FOUND
 from kb.compare import compare as build_matrix
 from kb.config import get_settings
+from kb.query_language import languages_line
 from kb.retrieve import SearchError, SearchFilters
 from kb.topics import load_topics
 
@@ -48,6 +49,8 @@ def search(
         return
     if response.also_searched:
         out.print(f"[dim]also searched: {escape('; '.join(response.also_searched))}[/dim]")
+    if response.languages:
+        out.print(f"[dim]{escape(languages_line(response.languages))}[/dim]")
     if not response.hits:
         out.print("No passage matches.")
     for rank, hit in enumerate(response.hits, 1):

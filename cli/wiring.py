@@ -19,7 +19,7 @@ from search_api.library import Library
 
 
 def dense_encoder(settings: Settings) -> DenseEncoder:
-    return make_encoder(settings.model_path, settings.embedding_backend, settings.data_dir / "models")
+    return make_encoder(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models")
 
 
 def passage_embedder(settings: Settings) -> PassageEmbedder:

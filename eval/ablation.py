@@ -44,8 +44,10 @@ class _WithoutLeg:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._index, name)
 
-    def legs(self, queries: dict[str, Any], filters: dict[str, Any] | None, depth: int) -> dict[str, Any]:
-        return self._index.legs({k: v for k, v in queries.items() if k != self._leg}, filters, depth)
+    def legs(
+        self, queries: dict[str, Any], filters: dict[str, Any] | None, depth: int, leg_filters: Any = None
+    ) -> dict[str, Any]:
+        return self._index.legs({k: v for k, v in queries.items() if k != self._leg}, filters, depth, leg_filters)
 
 
 @contextmanager

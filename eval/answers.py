@@ -198,12 +198,14 @@ def calibrate_support(answerer: Answerer, gold: list[GoldQuestion], console: Con
                 if not match:
                     continue
                 claim, number = match["quote"], int(match["markers"].split(",")[0])
-                claim_vector = dense.encode([claim])[0]
+                claim_vector = dense.encode([claim], "query")[0]
                 for index, text in enumerate(texts, 1):
                     holds = normalise(claim) in normalise(text)
                     if index != number and holds:
                         continue  # another passage holds it as well: not a wrong citation
-                    scores = support(claim, [text], [vectors[index - 1]], claim_vector)
+                    scores = support(
+                        claim, [text], [vectors[index - 1]], claim_vector, answerer.searcher.query_embedder.similarity
+                    )
                     (right if index == number else wrong).append(scores)
     best = None
     # Quoted statements share every word with their passage, a model's sentence does not: the grid

@@ -104,7 +104,7 @@ def main() -> None:
             for query in QUERIES:
                 samples += timed(lambda q=query, f=filters: scaled.search(q, f, 10), repeats=1)
         latency[label] = summary(samples)
-    query_vectors = [embedder.dense.encode([q])[0].tolist() for q in QUERIES]
+    query_vectors = [embedder.dense.encode([q], "query")[0].tolist() for q in QUERIES]
     results = {
         "passages": store.count_documents(),
         "shard_points": args.shard_points,

@@ -25,7 +25,7 @@ from eval.metrics import mean_scores, scores, unique
 from eval.systems import MODES, BenchIndex, CachedEncoder, TutorialPipeline
 from ingest.load import load_file
 from kb.config import Settings
-from kb.embed import QueryEmbedder, SparseEncoder, make_encoder
+from kb.embed import DenseEncoder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.model import cites_within
 from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchFilters
@@ -73,7 +73,11 @@ def _gold_key(question: GoldQuestion, document_id: str, citation: str) -> str:
 
 
 def run_gold(
-    settings: Settings, encoder: CachedEncoder, questions: list[GoldQuestion], name: str = "team gold set"
+    settings: Settings,
+    encoder: CachedEncoder,
+    questions: list[GoldQuestion],
+    name: str = "team gold set",
+    tutorial_encoder: CachedEncoder | None = None,
 ) -> Result:
     started = time.perf_counter()
     index = open_index(settings)
@@ -106,7 +110,9 @@ def run_gold(
             doc_id: "\n\n".join(block.text for block in load_file(Path(record.source)).blocks)
             for doc_id, record in records.items()
         }
-        tutorial = TutorialPipeline(texts, encoder, {doc_id: r.jurisdiction for doc_id, r in records.items()})
+        tutorial = TutorialPipeline(
+            texts, tutorial_encoder or encoder, {doc_id: r.jurisdiction for doc_id, r in records.items()}
+        )
         languages = {"field": "meta.language", "operator": "in", "value": settings.languages}
         english = all_of(languages, index.live_condition())
 
@@ -173,19 +179,22 @@ def run_gold(
 # ---- benchmarks --------------------------------------------------------------------------------
 
 
-def _corpus_digest(bench: Benchmark) -> str:
-    digest = hashlib.sha1()
+def bench_folder(bench: Benchmark, encoder: DenseEncoder) -> str:
+    """The folder of a benchmark corpus's index: one per corpus and dense model."""
+    digest = hashlib.sha1(encoder.name.encode())
     for doc_id, (title, text) in sorted(bench.corpus.items()):
         digest.update(f"{doc_id}\0{title}\0{text}\0".encode())
-    return digest.hexdigest()[:12]
+    return f"bench-{digest.hexdigest()[:12]}"
 
 
-def run_benchmark(bench: Benchmark, encoder: CachedEncoder, cache_dir: Path) -> Result:
+def run_benchmark(
+    bench: Benchmark, encoder: CachedEncoder, cache_dir: Path, tutorial_encoder: CachedEncoder | None = None
+) -> Result:
     started = time.perf_counter()
-    index = BenchIndex.build(bench.corpus, cache_dir / f"bench-{_corpus_digest(bench)}", encoder)
+    index = BenchIndex.build(bench.corpus, cache_dir / bench_folder(bench, encoder), encoder)
     try:
         whole = {doc_id: f"{title}\n\n{text}" for doc_id, (title, text) in bench.corpus.items()}
-        tutorial = TutorialPipeline(whole, encoder)
+        tutorial = TutorialPipeline(whole, tutorial_encoder or encoder)
         systems: dict[str, Callable[[str], list[str]]] = {
             name: (lambda query, mode=mode: [d.meta["document_id"] for d in index.search(query, mode, DEPTH)])
             for name, mode in zip(("haven", "haven (rrf, no ranker)", "bm25 only", "dense only"), MODES, strict=True)
@@ -198,6 +207,8 @@ def run_benchmark(bench: Benchmark, encoder: CachedEncoder, cache_dir: Path) -> 
             for name, run in systems.items()
         }
         encoder.save()
+        if tutorial_encoder:
+            tutorial_encoder.save()
         notes = f"{len(bench.corpus)} documents; tutorial: {tutorial.windows} windows"
         return Result(bench.name, len(bench.queries), results, time.perf_counter() - started, notes)
     finally:
@@ -214,8 +225,11 @@ def main(
     questions_file: Path | None = None,
 ) -> list[Result]:
     cache_dir = settings.data_dir / "eval"
-    dense = make_encoder(settings.model_path, settings.embedding_backend, settings.data_dir / "models")
-    encoder = CachedEncoder(dense, cache_dir / f"vectors-{settings.model_path.name}.npz")
+    dense = make_encoder(settings.embedding_model, settings.embedding_backend, settings.data_dir / "models")
+    encoder = CachedEncoder(dense, cache_dir / f"vectors-{dense.name}.npz")
+    # The tutorial's dense retriever keeps the tutorial's model, MiniLM, whatever Haven's is.
+    minilm = dense if dense.name == "all-MiniLM-L6-v2" else make_encoder("minilm", "onnx", settings.data_dir / "models")
+    tutorial_encoder = CachedEncoder(minilm, cache_dir / f"vectors-{minilm.name}.npz")
     results = []
     if gold:
         try:
@@ -223,7 +237,7 @@ def main(
         except FileNotFoundError as error:
             raise EvalError(f"gold set not found: {error.filename}") from error
         name = f"question set {questions_file.name}" if questions_file else "team gold set"
-        results.append(run_gold(settings, encoder, questions, name))
+        results.append(run_gold(settings, encoder, questions, name, tutorial_encoder))
         console.print(_table(results[-1]))
     if bench:
         try:
@@ -231,9 +245,10 @@ def main(
         except FileNotFoundError as error:
             raise EvalError(f"benchmark data not found: {error.filename}") from error
         for dataset in datasets:
-            results.append(run_benchmark(dataset, encoder, cache_dir))
+            results.append(run_benchmark(dataset, encoder, cache_dir, tutorial_encoder))
             console.print(_table(results[-1]))
     encoder.save()
+    tutorial_encoder.save()
     out = out or Path("eval/results") / f"eval-{split}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps([vars(r) for r in results], indent=2))

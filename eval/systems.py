@@ -19,7 +19,7 @@ from haystack.document_stores.in_memory import InMemoryDocumentStore
 from rich.progress import Progress
 
 from ingest.passages import MAX_PART_CHARS
-from kb.embed import DenseEncoder, PassageEmbedder, SparseEncoder
+from kb.embed import DenseEncoder, Kind, PassageEmbedder, SparseEncoder
 from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
 from kb.store.base import PassageStore
 from kb.store.edge import EdgeDocumentStore
@@ -34,18 +34,19 @@ class CachedEncoder:
 
     def __init__(self, encoder: DenseEncoder, path: Path):
         self.encoder = encoder
+        self.name, self.dim, self.scale = encoder.name, encoder.dim, encoder.scale
         self.path = path
         self.vectors: dict[str, np.ndarray] = {}
         if path.exists():
             with np.load(path) as stored:
                 self.vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        keys = [hashlib.sha1(text.encode()).hexdigest() for text in texts]
+    def encode(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
+        keys = [hashlib.sha1(f"{kind}:{text}".encode()).hexdigest() for text in texts]
         missing = [i for i, key in enumerate(keys) if key not in self.vectors]
         if missing:
             for key, vector in zip(
-                [keys[i] for i in missing], self.encoder.encode([texts[i] for i in missing]), strict=True
+                [keys[i] for i in missing], self.encoder.encode([texts[i] for i in missing], kind), strict=True
             ):
                 self.vectors[key] = vector
         return np.stack([self.vectors[key] for key in keys])
@@ -146,7 +147,7 @@ class BenchIndex:
         """What the ranker sees of a query: the union of both legs' best passages (no thesaurus:
         its terms are those of migration law)."""
         legs = {
-            "dense": self.store.embedding_search(self.dense.encode([query])[0].tolist(), top_k=depth),
+            "dense": self.store.embedding_search(self.dense.encode([query], "query")[0].tolist(), top_k=depth),
             "sparse": self.store.sparse_search(self.sparse.query(query), top_k=depth),
         }
         return QueryFacts(frozenset(terms(query)), words=len(tokens(query))), union(legs)
@@ -158,7 +159,7 @@ class BenchIndex:
             return [replace(c.document, score=score) for c, score in ranker.order(facts, candidates)][:depth]
         if mode == "bm25":
             return self.store.sparse_search(self.sparse.query(query), top_k=depth)
-        return self.store.embedding_search(self.dense.encode([query])[0].tolist(), top_k=depth)
+        return self.store.embedding_search(self.dense.encode([query], "query")[0].tolist(), top_k=depth)
 
     def close(self) -> None:
         self.store.close()
@@ -198,5 +199,5 @@ class TutorialPipeline:
         filters = {"field": "meta.jurisdiction", "operator": "==", "value": jurisdiction} if jurisdiction else None
         if mode == "bm25":
             return self.bm25.run(query=query, top_k=depth, filters=filters)["documents"]
-        embedding = self.dense.encode([query])[0].tolist()
+        embedding = self.dense.encode([query], "query")[0].tolist()
         return self.retriever.run(query_embedding=embedding, top_k=depth, filters=filters)["documents"]

@@ -28,7 +28,7 @@ from rich.table import Table
 from cli.wiring import dense_encoder
 from eval.datasets import benchmarks, load_gold
 from eval.metrics import scores as metric_scores
-from eval.run import _corpus_digest, _gold_key
+from eval.run import _gold_key, bench_folder
 from eval.systems import BenchIndex, CachedEncoder
 from kb.config import get_settings
 from kb.embed import QueryEmbedder, SparseEncoder
@@ -176,8 +176,8 @@ def main() -> None:
     if args.obliqa:
         bench = next(b for b in benchmarks("dev") if b.name.startswith("obliqa"))
         cache = settings.data_dir / "eval"
-        encoder = CachedEncoder(dense, cache / f"vectors-{settings.model_path.name}.npz")
-        folder = cache / f"bench-{_corpus_digest(bench)}"
+        encoder = CachedEncoder(dense, cache / f"vectors-{dense.name}.npz")
+        folder = cache / bench_folder(bench, encoder)
         bench_index = BenchIndex.build(bench.corpus, folder, encoder, Ranker(None))
         try:
             queries += obliqa_queries(bench_index, args.obliqa)

@@ -71,6 +71,9 @@ _LINE_BEFORE_NUMBER = re.compile(r"(?<=\S)[ \t]*\n(?=\d{1,3}\.\s+(?![\s(]|[A-Z]{
 # "1.   334. An asylum applicant ..." (gov.uk): the list marker is an artefact and the Markdown
 # list would lose the rule number too; keep "334." as the paragraph's own text.
 _LISTED_RULE = re.compile(r"^\d{1,3}\.[ \t]+([A-Z]?\d{3}[A-Z]{0,3})\.(?=\s)", re.M)
+# legislation.gov.uk amendment notes ("[^key-4353...]: Words in s. 19(7) substituted ...") and their
+# markers in the text: editorial history, not the law.
+_AMENDMENT_NOTE = re.compile(r"^\[\^key-[0-9a-f]+\]:.*$\n?|\[\^key-[0-9a-f]+\]", re.M)
 _SHOW_SUFFIX = re.compile(r",\s*Show$")  # gov.uk accordion headings: "Validity requirements ..., Show"
 
 
@@ -111,6 +114,7 @@ def _loose_fields(matter: str) -> dict[str, str]:
 def clean_markdown(text: str) -> tuple[str, dict[str, str]]:
     text, front = front_matter(text)
     text = _ARTEFACT_LINES.sub("", text)
+    text = _AMENDMENT_NOTE.sub("", text)
     text = _GLUED_HEADING.sub(r"\1 ", text)
     text = _LISTED_RULE.sub(r"\n\1\\.", text)  # a blank line first: each rule is its own paragraph
     text = _LINE_BEFORE_NUMBER.sub("\n\n", text)

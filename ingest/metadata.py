@@ -35,6 +35,7 @@ class DocumentInfo:
     url: str = ""
     date: str = ""
     aliases: tuple[str, ...] = ()  # other names users type in citations ("Residence Act")
+    language: str = ""  # the manifest's word for a text in one language; "" where passages are detected
 
 
 @dataclass
@@ -146,6 +147,7 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
         url=entry.get("official_url") or loaded.front_matter.get("url", "") or hints.get("url", ""),
         date=entry.get("date", ""),
         aliases=tuple(dict.fromkeys([*naming.get("aliases", []), title])),
+        language=entry.get("language", ""),
     )
 
 

@@ -12,6 +12,7 @@ from ingest.references import Citing, cited_labels, find_references
 from ingest.structure import Blocks, Provision, split_provisions
 from kb import citations
 from kb.model import Passage, cites_within, passage_id
+from kb.national import NATIONAL_STYLES
 from kb.references import ReferenceData, provision_label, reference_data
 
 # Passages stay inside the embedder's 256-token window (about 1,000 characters of legal English).
@@ -33,6 +34,12 @@ def cite(info: DocumentInfo, provision: Provision, pinpoint: str = "") -> str:
         return f"{info.cite_as} § {number}{pinpoint}"
     if info.style == "rules":
         return f"{info.cite_as}, para {number}"
+    if info.style in NATIONAL_STYLES:
+        return NATIONAL_STYLES[info.style](info.cite_as, number, pinpoint)
+    if info.style == "circular":
+        return f"{info.cite_as} {number}"
+    if number.startswith("Sch "):  # a paragraph of a Schedule to an Act
+        return f"{info.cite_as}, {number}{pinpoint}"
     return f"{info.cite_as}, s {number}{pinpoint}"
 
 
@@ -43,6 +50,8 @@ _PARAGRAPH = {
     "usc": re.compile(r"^\(([a-z]{1,2})\)\s"),  # (a) Whoever ... (in a section without subsection headings)
     "usc-subsection": re.compile(r"^\((\d{1,3})\)\s"),  # (1) If ... (inside subsection (l))
 }
+_PARAGRAPH["de"] = _PARAGRAPH["statute"]  # (1) Mit Freiheitsstrafe ... (Absatz 1)
+_PARAGRAPH["nl"] = _PARAGRAPH["treaty"]  # 1. De verblijfsvergunning ... (eerste lid)
 _SMALL_INTRO = 300
 
 
@@ -180,7 +189,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
         occurrences["/".join(path)] += 1
         if occurrences["/".join(path)] > 1:  # a translation repeats the numbering
             path[-1] = f"{label} #{occurrences['/'.join(path)]}"
-        language = provision.language or "en"
+        language = info.language or provision.language or "en"
         for part_index, (pinpoint, part) in enumerate(_parts(provision, info.style)):
             drafts.append((provision, path, pinpoint, part_index, part, language))
     passages = []
@@ -209,6 +218,11 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
             )
         )
     _link(passages, provisions, info)
+    if not info.language:  # a file in two languages: the second is a parallel translation of the first
+        primary = Counter(p.language for p in passages).most_common(1)
+        for passage in passages:
+            if primary and passage.language != primary[0][0]:
+                passage.text_role = "parallel"
     return passages
 
 

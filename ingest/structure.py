@@ -22,19 +22,33 @@ class Block:
 
 
 _NUM = r"(\d+[a-zA-Z]{0,3}|[IVXLC]+)"
-_ARTICLE = re.compile(rf"^(?:Article|ARTICLE|Art\.|Artikel|ARTIKEL)\s+{_NUM}\b\.?\s*[-–—:]?\s*(.*)$")
+# Dutch decrees number articles by chapter: "Artikel 3.48".
+_ARTICLE = re.compile(
+    r"^(?:Article|ARTICLE|Art\.|Artikel|ARTIKEL)\s+(\d+(?:\.\d+)*[a-zA-Z]{0,3}|[IVXLC]+)\b\.?\s*[-–—:]?\s*(.*)$"
+)
 _USC_SECTION = re.compile(r"^§+\s*(\d+[A-Za-z0-9-]*)\.?\s*(.*)$")
 _STATUTE_SECTION = re.compile(r"^(?:Section|Sec\.)\s+(\d+[a-z]{0,3})\b\.?\s*(.*)$")
 _DOTTED_SECTION = re.compile(r"^(\d+(?:\.\d+)+)\s+([A-Z].*)$")  # Criminal Code "279.01 Trafficking in persons"
 _RULE = re.compile(r"^((?:[A-Z]{2,6}\s+\d+(?:\.\d+)+)|(?:[A-Z]?\d{3}[A-Z]{0,3}))\.?\s+(.*)$")
 _BARE_ROMAN = re.compile(r"^[IVXLC]+$")
+# German statutes: "Allgemeiner Teil", "Erster Abschnitt - Das Strafgesetz", "Kapitel 2 - Einreise ...".
+_GERMAN_GROUP = re.compile(
+    r"^(?:[A-ZÄÖÜ][a-zäöüß]+\s+)?(Buch|Teil|Kapitel|Abschnitt|Unterabschnitt|Titel)\b(?:\s+\d+[a-z]?)?\s*(?:[-–—]\s*.*)?$"
+)
+_GERMAN_RANK = {"buch": 0, "teil": 1, "kapitel": 2, "abschnitt": 3, "unterabschnitt": 4, "titel": 5}
+# legislation.gov.uk renderings put a section's heading first and its number alone after it.
+_BARE_SECTION = re.compile(r"^\d+[A-Z]{0,3}$")
+# The Dutch Aliens Circular: chapters "B8", paragraphs "3", "3.1" under them, each followed by its heading.
+_CIRCULAR_CHAPTER = re.compile(r"^[A-Z]\d+$")
+_CIRCULAR_PARAGRAPH = re.compile(r"^\d+(?:\.\d+)*$")
 _USC_SUBSECTION = re.compile(r"^\(([a-z]{1,2}|\d+)\)\s+(.*)$")
 _GROUP = re.compile(
-    r"^(TITLE|Title|PART|Part|CHAPTER|Chapter|SECTION|Division|DIVISION|Subdivision|HOOFDSTUK|Hoofdstuk|AFDELING|Afdeling|TITEL|Titel|DEEL|Deel)\s+"
+    r"^(TITLE|Title|SCHEDULE|Schedule|PART|Part|CHAPTER|Chapter|SECTION|Division|DIVISION|Subdivision|HOOFDSTUK|Hoofdstuk|AFDELING|Afdeling|TITEL|Titel|DEEL|Deel)\s+"
     rf"{_NUM}\b\s*[-–—.:]?\s*(.*)$"
 )
 _GROUP_RANK = {
     "title": 0,
+    "schedule": 0,
     "titel": 0,
     "part": 1,
     "deel": 1,
@@ -59,7 +73,7 @@ class Provision:
 
 
 def _is_heading_like(block: Block) -> bool:
-    return block.category == "Title" or (len(block.text) <= 120 and not block.text.endswith((".", ";", ",", ":")))
+    return block.category == "Title" or (len(block.text) <= 120 and not block.text.endswith((".", ";", ",", ":", "—")))
 
 
 def is_numbered_heading(text: str) -> bool:
@@ -67,9 +81,18 @@ def is_numbered_heading(text: str) -> bool:
     return any(pattern.match(text) for pattern in (_ARTICLE, _USC_SECTION, _STATUTE_SECTION, _GROUP))
 
 
-def _provision_start(block: Block, style: str, current: Provision | None) -> tuple[str, str] | None:
-    """(number, heading) when this block opens a provision, else None."""
+def _provision_start(
+    block: Block, style: str, current: Provision | None, last_title: str, groups: list[str]
+) -> tuple[str, str] | None:
+    """(number, heading) when this block opens a provision, else None. `last_title` is the last
+    heading seen that opened nothing, which names a section whose number follows it."""
     text = block.text
+    if style == "statute" and block.category == "Title" and _BARE_SECTION.match(text):
+        schedule = next((g.split()[1] for g in reversed(groups) if g.startswith("Schedule ")), "")
+        return (f"Sch {schedule} para {text}" if schedule else text), last_title
+    if style == "circular" and block.category == "Title" and _CIRCULAR_PARAGRAPH.match(text):
+        chapter = next((g.split()[0] for g in reversed(groups) if _CIRCULAR_CHAPTER.match(g.split()[0])), "")
+        return (f"{chapter}/{text}" if chapter else text), ""
     if style == "rules":
         match = _RULE.match(text)
         if match and not _GROUP.match(text):
@@ -99,6 +122,9 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
     pending_group_name = False
     rules_heading = ""  # in rules, the last unnumbered heading names the paragraphs under it
     titled = False  # in a case digest, the first heading is the case name, the others its sections
+    # Headings before numbers (legislation.gov.uk): a heading names the section that follows it.
+    heading_first = style == "statute" and any(b.category == "Title" and _BARE_SECTION.match(b.text) for b in blocks)
+    last_title = ""
     offset = 0
     for block in blocks:
         start, end = offset, offset + len(block.text)
@@ -112,7 +138,7 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
             titled = True
             continue
 
-        started = _provision_start(block, style, current)
+        started = _provision_start(block, style, current, last_title, [label for _, label in groups])
         if started:
             number, heading = started
             current = Provision(number, heading, [label for _, label in groups])
@@ -121,6 +147,18 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
             if style == "rules":  # a rule paragraph's number opens its own text
                 current.heading = rules_heading
                 current.blocks.append((start, end, text))
+            continue
+
+        if style == "circular" and block.category == "Title" and _CIRCULAR_CHAPTER.match(text):
+            groups, current, pending_group_name = [(0, text)], None, True
+            continue
+
+        german = _GERMAN_GROUP.match(text) if style == "de" and block.category == "Title" else None
+        if german:
+            rank = _GERMAN_RANK[german.group(1).lower()]
+            groups = [(r, label) for r, label in groups if r < rank]
+            groups.append((rank, text.strip(" -–—")))
+            current = None
             continue
 
         if block.category == "Title" and _BARE_ROMAN.match(text):
@@ -143,6 +181,10 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
             rank, label = groups[-1]
             groups[-1] = (rank, f"{label} {text}")
             pending_group_name = False
+            continue
+
+        if heading_first and block.category == "Title":
+            last_title = text.strip(" -–—")
             continue
 
         if (

@@ -24,7 +24,7 @@ from kb.model import SearchHit
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.scope import FIGURES, OUTSIDE_FIELD, asks_for_figures, in_field, unmet_expectation
 from kb.statements import statements
-from kb.text import cosine, terms
+from kb.text import terms
 
 # Provisions retrieved, and at most quoted, for each jurisdiction asked (or for the whole corpus).
 CANDIDATES = 8
@@ -104,13 +104,15 @@ class Answerer:
     def retrieve(self, question: str, jurisdictions: list[str]) -> dict[str | None, list[Supported]]:
         """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity."""
         groups: dict[str | None, list[Supported]] = {}
-        vector = self.searcher.query_embedder.vector(question)
+        embedder = self.searcher.query_embedder
+        vector = embedder.vector(question)
         for code in jurisdictions or [None]:
             filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=law_types(self.searcher))
             hits = self.searcher.search(question, filters, CANDIDATES).hits
             vectors = self.searcher.passage_vectors([h.passage for h in hits])
             groups[code] = [
-                Supported(h, cosine(vector, vectors.get(h.passage.id)), vectors.get(h.passage.id)) for h in hits
+                Supported(h, embedder.similarity(vector, vectors.get(h.passage.id)), vectors.get(h.passage.id))
+                for h in hits
             ]
         return groups
 
@@ -159,12 +161,12 @@ class Answerer:
                 extractive.notes.append(f"{str(error).rstrip('.')}. The extractive draft is given instead.")
                 return extractive
             sentences = [] if text.strip().upper().startswith("NO ANSWER") else sentences_with_markers(text)
-            vectors = dense.encode(sentences) if sentences else []
+            vectors = dense.encode(sentences, "query") if sentences else []
             cited_texts = [f"{c}\n{t}" for c, t in passages]  # a sentence may name the provision it cites
             # The passages' own words, not their indexed vectors (which carry headings and context).
             cited_vectors = list(dense.encode(cited_texts)) if sentences else []
             for sentence, vector in zip(sentences, vectors, strict=True):
-                verdict = check(sentence, cited_texts, cited_vectors, vector)
+                verdict = check(sentence, cited_texts, cited_vectors, vector, self.searcher.query_embedder.similarity)
                 if not verdict.kept:
                     removed.append({"sentence": sentence, "reason": verdict.reason})
                     continue

@@ -15,12 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb.model import cites_within, split_span
+from kb.national import canonical, query_pinpoints
 
 # "<instrument>, art 7(1)", "<instrument> § 1255(l)", "<instrument>, s 25(4a)", "<instrument>, para VTS 3.1"
 _LABEL = re.compile(r"^(?P<instrument>.+?)(?:, (?:art|s|para) | § )(?P<designator>\S.*)$")
 # What may stand before a number in a query: art, article, s, sec, section, §, para, reg, rule ...
 _KEYWORD = r"(?:articles?|arts?|sections?|secs?|ss?|paragraphs?|paras?|regulations?|regs?|rules?|r)\b\s*|§+\s*"
-_NUMBER = r"(?P<number>\d+[a-z]{0,2}(?:\.\d+)*)(?P<parts>(?:\s?\([0-9a-z.]+\))*)"
+_NUMBER = r"(?P<number>(?:[a-z]\d+/)?\d+[a-z]{0,2}(?:\.\d+)*)(?P<parts>(?:\s?\([0-9a-z.]+\))*)"
 _KEYED = re.compile(rf"(?<![\w§])(?:{_KEYWORD}){_NUMBER}")
 _LEADING = re.compile(rf"^\s*{_NUMBER}(?![\w.])")  # "irpa 24", "8 usc 1255(l)"
 _TRAILING = re.compile(rf"(?<![\w.]){_NUMBER}\s*$")  # "1255(l) 8 usc" is rare, "24 irpa" less so
@@ -76,7 +77,7 @@ def loose(text: str) -> str:
 
 def split_label(citation: str) -> tuple[str, str] | None:
     """("Palermo Protocol", "7(1)") from "Palermo Protocol, art 7(1)"; None for labels without a number."""
-    match = _LABEL.match(citation)
+    match = _LABEL.match(canonical(citation))
     return (match["instrument"], match["designator"]) if match else None
 
 
@@ -85,6 +86,7 @@ def parse(query: str, names: dict[str, str]) -> CitationQuery | None:
 
     A number counts as a designator when a keyword stands before it ("art 13", "s 25(4a)", "§ 1255")
     or when it touches the instrument's name ("IRPA 24"), so "IRPA victims 2 years" is no citation."""
+    query = query_pinpoints(query)
     text = loose(query)
     for name in sorted(names, key=len, reverse=True):  # longest first: "18 usc" before "usc"
         found = _name_pattern(name).search(text) if name in text else None
@@ -129,8 +131,13 @@ def matches(designator: str, wanted: str) -> int:
         a, b = (designator, wanted) if exact_case else (designator.lower(), wanted.lower())
         if a == b:
             return 3 if exact_case else 2
-        if a.startswith(b + "("):
+        if _deeper(a, b):
             return 2
-        if b.startswith(a + "("):
+        if _deeper(b, a):
             return 1
     return 0
+
+
+def _deeper(designator: str, than: str) -> bool:
+    """Whether a designator is a part of another: 7(1) of 7; in the Dutch Aliens Circular B8/3.1 of B8/3."""
+    return designator.startswith(than + "(") or ("/" in than and designator.startswith(than + "."))

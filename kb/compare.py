@@ -18,7 +18,6 @@ from kb.answer import Citation, citation_of, law_types
 from kb.jurisdictions import load_jurisdictions
 from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchError, SearchFilters
-from kb.text import cosine
 from kb.topics import load_topics
 
 PROVISIONS_PER_CELL = 2
@@ -119,7 +118,10 @@ def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> 
                     h
                     for h in hits
                     if h not in titled
-                    and (about("", h.passage.text) or cosine(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY)
+                    and (
+                        about("", h.passage.text)
+                        or searcher.query_embedder.similarity(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY
+                    )
                 ]
                 cell.provisions = [citation_of(hit) for hit in (titled + rest)[:PROVISIONS_PER_CELL]]
             cells.append(cell)

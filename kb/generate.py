@@ -13,6 +13,7 @@ Removed sentences are reported with the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,8 @@ from sentencex import segment
 
 from kb.statements import normalise
 from kb.text import cosine, terms
+
+Similarity = Callable[[np.ndarray, np.ndarray], float]
 
 # Calibrated with `python -m eval.answers --calibrate-support` on the gold set's drafts.
 MIN_LEXICAL_SUPPORT = 0.80
@@ -97,6 +100,7 @@ def check(
     passages: list[str],
     passage_vectors: list[np.ndarray],
     sentence_vector: np.ndarray,
+    similarity: Similarity = cosine,
 ) -> Checked:
     """Whether a generated sentence may stay: markers present and in range, and support in the
     passages it cites."""
@@ -112,6 +116,7 @@ def check(
         [passages[n - 1] for n in numbers],
         [passage_vectors[n - 1] for n in numbers],
         sentence_vector,
+        similarity,
     )
     if lexical < MIN_LEXICAL_SUPPORT or embedding < MIN_EMBEDDING_SUPPORT:
         return Checked(
@@ -124,10 +129,15 @@ def check(
 
 
 def support(
-    claim: str, cited: list[str], cited_vectors: list[np.ndarray], claim_vector: np.ndarray
+    claim: str,
+    cited: list[str],
+    cited_vectors: list[np.ndarray],
+    claim_vector: np.ndarray,
+    similarity: Similarity = cosine,
 ) -> tuple[float, float]:
-    """(share of the claim's word stems found in the cited passages, best cosine to a cited passage)."""
+    """(share of the claim's word stems found in the cited passages, best similarity to a cited
+    passage: cosine, or the encoder's on the common scale, kb.embed.similarity)."""
     claimed = terms(claim)
     present = set().union(*(terms(text) for text in cited))
     lexical = len(claimed & present) / len(claimed) if claimed else 0.0
-    return lexical, max((cosine(claim_vector, v) for v in cited_vectors), default=0.0)
+    return lexical, max((similarity(claim_vector, v) for v in cited_vectors), default=0.0)

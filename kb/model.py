@@ -10,6 +10,7 @@ from typing import Any
 from haystack import Document
 
 from kb.jurisdictions import load_jurisdictions
+from kb.national import canonical
 
 JURISDICTION_NAMES = {
     "UN": "United Nations",
@@ -20,6 +21,7 @@ JURISDICTION_NAMES = {
     "US": "United States",
     "CA": "Canada",
     "DE": "Germany",
+    "NL": "Netherlands",
 }
 INSTRUMENT_TYPES = ("treaty", "statute", "regulation", "directive", "case", "guidance", "case_study")
 
@@ -35,8 +37,12 @@ def passage_id(document_id: str, provision_path: list[str], part: int, version: 
 
 def cites_within(citation: str, provision: str) -> bool:
     """Whether a citation points into a provision: "CETS No 197, art 13(1)" is within "CETS No 197, art 13";
-    a part cited to a span of units holds each of them: "§ 3771(a)(1)-(6)" is within "§ 3771(a)(3)"."""
+    a part cited to a span of units holds each of them: "§ 3771(a)(1)-(6)" is within "§ 3771(a)(3)".
+    German and Dutch labels compare in canonical form: "§ 232 Abs. 1 StGB" is within "§ 232 StGB"."""
+    citation, provision = canonical(citation), canonical(provision)
     if citation == provision or citation.startswith(provision + "("):
+        return True
+    if "/" in provision and citation.startswith(provision + "."):  # Vc 2000 (B) B8/3.1 is within B8/3
         return True
     span = split_span(citation)
     if not span or not provision.startswith(span[0] + "("):
@@ -103,6 +109,9 @@ class Passage:
     # What the search legs index before its text: the instrument, the headings above the provision,
     # its own heading and those of the provisions it cites (never shown).
     index_context: str = ""
+    # "parallel": a translation printed beside the original in the same file (a treaty's Dutch text
+    # after its English one), searched only in its own language; else "original".
+    text_role: str = "original"
 
     def as_json(self) -> dict[str, Any]:
         """As the API and the CLI's --json show a passage."""

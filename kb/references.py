@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kb.national import NATIONAL_STYLES, canonical
+
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
@@ -23,7 +25,7 @@ class ReferenceData:
 
     def about(self, citation: str) -> str:
         """What an outside provision is about, by its label or the whole provision's; "" when not listed."""
-        return self.outside.get(citation) or self.outside.get(provision_label(citation), "")
+        return self.outside.get(canonical(citation)) or self.outside.get(canonical(provision_label(citation)), "")
 
     def names_for(self, jurisdiction: str, document_id: str) -> dict[str, str]:
         """The instrument names a document's text may use, the document's own taking precedence."""
@@ -62,12 +64,18 @@ def label(instrument: str, designator: str, style: str) -> str:
         return instrument
     if style == "usc":
         return f"{instrument} § {designator}"
+    if style in NATIONAL_STYLES:
+        number, _, pinpoint = designator.partition("(")
+        return NATIONAL_STYLES[style](instrument, number, f"({pinpoint}" if pinpoint else "")
     keyword = {"treaty": "art", "rules": "para"}.get(style, "s")
     return f"{instrument}, {keyword} {designator}"
 
 
 def provision_label(citation: str) -> str:
-    """The label of the whole provision a pinpoint sits in: "8 U.S.C. § 1101(a)(15)(T)" -> "8 U.S.C. § 1101"."""
+    """The label of the whole provision a pinpoint sits in: "8 U.S.C. § 1101(a)(15)(T)" -> "8 U.S.C. § 1101",
+    "§ 232 Abs. 1 StGB" -> "§ 232 StGB", "art. 3.48 lid 1 onder a Vb 2000" -> "art. 3.48 Vb 2000"."""
+    if citation.startswith(("§ ", "art. ")) and canonical(citation) != citation:
+        return re.sub(r"\s+(?:Abs\.|lid|Nr\.|onder)\s+\S+", "", citation)
     return re.sub(r"\(.*$", "", citation).rstrip()
 
 

@@ -12,6 +12,7 @@ from kb import citations
 from kb.embed import QueryEmbedder, QueryVectors
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit, cites_within, split_span
+from kb.query_language import query_language
 from kb.query_syntax import parse_query
 from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
 from kb.store.live import LiveIndex, all_of, of_document
@@ -69,6 +70,7 @@ class SearchResponse:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     cases: list[SearchHit] = field(default_factory=list)  # judgment digests beside the law, each its "why it matters"
     also_searched: list[str] = field(default_factory=list)  # statutory terms for the query's lay words
+    languages: dict[str, Any] = field(default_factory=dict)  # the query's language and what each leg read
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +80,7 @@ class SearchResponse:
             "facets": self.facets,
             "cases": [h.as_json() for h in self.cases],
             "also_searched": self.also_searched,
+            "languages": self.languages,
         }
 
 
@@ -93,6 +96,7 @@ class Pool:
     added: list[str]  # statutory terms for its lay words
     facts: QueryFacts
     candidates: list[Candidate]
+    languages: dict[str, Any]  # the query's language; the passages' languages each leg read
 
 
 _FILTER_FIELDS = {
@@ -166,7 +170,8 @@ class Searcher:
                 hit.context = self._neighbours(hit.passage)
         vectors = self.query_embedder.embed(pool.text) if pool.plain else None
         cases = self._cases_beside(vectors, filters, pool.query_filters) if vectors else []
-        return SearchResponse(query, (time.perf_counter() - started) * 1000, hits, counts, cases, pool.added)
+        took = (time.perf_counter() - started) * 1000
+        return SearchResponse(query, took, hits, counts, cases, pool.added, pool.languages)
 
     def pool(self, query: str, filters: SearchFilters | None = None, depth: int = POOL_DEPTH) -> Pool:
         """What a search ranks: the query checked and parsed, its filters (the law only unless a
@@ -183,12 +188,25 @@ class Searcher:
         parsed = parse_query(query)
         if not parsed.text.strip():
             raise SearchError("The query has nothing to search for besides what it excludes (NOT ...).")
-        store_filters = all_of(self._store_filters(filters), parsed.filters())
+        language = query_language(parsed.text)
+        store_filters = all_of(self._store_filters(filters, language), parsed.filters())
         cited = self._cited(parsed.text, store_filters)
-        added = [] if cited else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
-        candidates = self._candidates(parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH))
+        # The thesaurus's lay words and statutory terms are English.
+        english = language == "en"
+        added = [] if cited or not english else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
+        lexical = self._lexical_languages(filters, language)
+        candidates = self._candidates(
+            parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical
+        )
         facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added)
-        return Pool(parsed.text, filters, plain, parsed.filters(), cited, added, facts, candidates)
+        searched = {"query": language, "bm25": lexical, "dense": [v.lower() for v in filters.languages] or ["all"]}
+        return Pool(parsed.text, filters, plain, parsed.filters(), cited, added, facts, candidates, searched)
+
+    def _lexical_languages(self, filters: SearchFilters, language: str) -> list[str]:
+        """The passages' languages the BM25 leg reads: the query's own, where the index holds it
+        (a word stemmed in one language matches nothing in another)."""
+        wanted = [v.lower() for v in filters.languages] or [language]
+        return [v for v in wanted if v == language and v in self.known_values("language")]
 
     def _candidates(
         self,
@@ -197,23 +215,28 @@ class Searcher:
         added: list[str],
         store_filters: dict[str, Any] | None,
         depth: int,
+        lexical: list[str],
     ) -> list[Candidate]:
         """The union of the legs' best passages: nearest to the cited provision (its stored vector,
         its words) when the query cites one; else to the query, the lay words' statutory terms
-        searched on the BM25 leg and, as a second dense query, with the question."""
+        searched on the BM25 leg (in `lexical`, the query's language) and, as a second dense
+        query, with the question."""
+        sparse = self.query_embedder.sparse
         if cited:
             own = cited[0].content or ""
+            language = cited[0].meta.get("language") or "en"
             dense = cited[0].embedding or self.query_embedder.dense.encode([own])[0].tolist()
-            queries: dict[str, Any] = {"dense": dense, "sparse": self.query_embedder.sparse.query(own)}
+            queries: dict[str, Any] = {"dense": dense, "sparse": sparse.query(own, language)}
+            lexical = [language]
         else:
             expanded = " ".join([text, *added])
-            queries = {
-                "dense": self.query_embedder.embed(text).dense,
-                "sparse": self.query_embedder.sparse.query(expanded),
-            }
+            queries = {"dense": self.query_embedder.embed(text).dense}
+            if lexical:
+                queries["sparse"] = sparse.query(expanded, lexical[0])
             if added:
                 queries["expanded"] = self.query_embedder.embed(expanded).dense
-        return union(self.index.legs(queries, store_filters, depth))
+        in_language = {"field": "meta.language", "operator": "in", "value": lexical}
+        return union(self.index.legs(queries, store_filters, depth, {"sparse": in_language}))
 
     def facts(self, text: str, added: list[str]) -> QueryFacts:
         """What the ranker knows of a query besides the legs' scores."""
@@ -423,9 +446,19 @@ class Searcher:
             cache["labels", record.document_id] = self.index.facets("citation", of_document(record.document_id))
         return cache["labels", record.document_id]
 
-    def _store_filters(self, filters: SearchFilters) -> dict[str, Any] | None:
+    def _store_filters(self, filters: SearchFilters, query_language: str = "en") -> dict[str, Any] | None:
         conditions = []
         languages = filters.languages or self.default_languages
+        if not languages:  # every language, but a parallel translation only in the query's own
+            conditions.append(
+                {
+                    "operator": "OR",
+                    "conditions": [
+                        {"field": "meta.text_role", "operator": "==", "value": "original"},
+                        {"field": "meta.language", "operator": "==", "value": query_language},
+                    ],
+                }
+            )
         for attribute, values in (
             ("jurisdictions", [v.upper() for v in filters.jurisdictions]),
             ("instrument_types", [v.lower() for v in filters.instrument_types]),

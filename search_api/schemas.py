@@ -109,6 +109,14 @@ class SearchResult(Passage):
     context: Context | None = Field(None, description="Present when the search asked for context.")
 
 
+class LanguagesSearched(BaseModel):
+    query: str = Field(description='The language the query was read as (ISO 639-1; "en" when too short to tell).')
+    bm25: list[str] = Field(
+        description="The passages' languages the keyword (BM25) leg read: the query's own, where the index holds it."
+    )
+    dense: list[str] = Field(description='The passages\' languages the meaning-based leg read; ["all"] for every one.')
+
+
 class SearchResponse(BaseModel):
     query: str
     took_ms: float
@@ -121,6 +129,7 @@ class SearchResponse(BaseModel):
     also_searched: list[str] = Field(
         default_factory=list, description="Statutory terms searched as well for the query's lay words."
     )
+    languages: LanguagesSearched | None = Field(None, description="Which languages were searched.")
 
 
 # --- answers and comparisons ----------------------------------------------------------------------

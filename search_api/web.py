@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from kb.collections import MAX_NAME, MAX_NOTE
 from kb.compare import NOT_FOUND
 from kb.model import INSTRUMENT_TYPES
+from kb.query_language import languages_line
 from kb.query_syntax import parse_query
 from kb.retrieve import MAX_QUERY_CHARS, SearchError, SearchFilters
 from kb.text import stem, terms, token_spans
@@ -53,6 +54,7 @@ def highlight(text: str, query: str) -> Markup:
 
 
 templates.env.filters["highlight"] = highlight
+templates.env.filters["languages_line"] = languages_line
 
 
 def _library(request: Request) -> Library:

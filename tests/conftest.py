@@ -31,7 +31,7 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def dense_encoder(model_cache: Path):
-    return make_encoder(Settings().model_path, "onnx", model_cache)
+    return make_encoder(Settings().embedding_model, "onnx", model_cache)
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,10 @@ def provision(searcher, citation: str) -> Passage:
 
 def test_a_statute_speaking_by_cross_reference_is_indexed_with_what_it_cites(corpus_searcher):
     residence = provision(corpus_searcher, "AufenthG s 25(4a)")
-    assert {"StGB, s 232", "StGB, s 232a", "StGB, s 233a"} <= set(residence.cites)
+    assert {"§ 232 StGB", "§ 232a StGB", "§ 233a StGB"} <= set(residence.cites)
     assert "Trafficking in human beings" in residence.index_context  # the word its text never uses
     links = {link.citation: link for link in related(corpus_searcher, residence).cites}
-    assert links["StGB, s 232"].heading == "Trafficking in human beings" and links["StGB, s 232"].passage_id is None
+    assert links["§ 232 StGB"].heading == "Trafficking in human beings" and links["§ 232 StGB"].passage_id is None
 
 
 def test_ina_sections_resolve_to_the_us_code(corpus_searcher):

@@ -89,11 +89,11 @@ def test_an_act_section_without_a_code_section_is_left_out():
 def test_a_range_becomes_each_provision_known_in_it():
     references = [Reference("StGB", "232", "233a")]
     assert cited_labels(references, AUFENTHG, []) == [
-        "StGB, s 232",
-        "StGB, s 232a",
-        "StGB, s 232b",
-        "StGB, s 233",
-        "StGB, s 233a",
+        "§ 232 StGB",
+        "§ 232a StGB",
+        "§ 232b StGB",
+        "§ 233 StGB",
+        "§ 233a StGB",
     ]
     own = cited_labels([Reference("AufenthG", "25", "25b")], AUFENTHG, ["24", "25", "25a", "25b", "26"])
     assert own == ["AufenthG, s 25", "AufenthG, s 25a", "AufenthG, s 25b"]

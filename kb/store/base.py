@@ -14,6 +14,7 @@ KEYWORD_FIELDS = (
     "jurisdiction",
     "instrument_type",
     "language",
+    "text_role",
     "topics",
     "document_id",
     "content_hash",

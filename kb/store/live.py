@@ -115,13 +115,18 @@ class LiveIndex:
         return self._live(found)
 
     def legs(
-        self, queries: dict[str, list[float] | SparseEmbedding], filters: dict[str, Any] | None, depth: int
+        self,
+        queries: dict[str, list[float] | SparseEmbedding],
+        filters: dict[str, Any] | None,
+        depth: int,
+        leg_filters: dict[str, dict[str, Any]] | None = None,
     ) -> dict[str, list[Document]]:
         """Each retrieval leg on its own among live passages, best first with the leg's own score:
-        `queries` maps a leg's name to a dense vector or a BM25 (sparse) query."""
-        condition = all_of(filters, self.live_condition())
+        `queries` maps a leg's name to a dense vector or a BM25 (sparse) query; `leg_filters` adds a
+        leg's own conditions (the BM25 leg reads the query's language only)."""
         found = {}
         for leg, query in queries.items():
+            condition = all_of(filters, (leg_filters or {}).get(leg), self.live_condition())
             if isinstance(query, SparseEmbedding):
                 found[leg] = self._live(self.store.sparse_search(query, condition, depth))
             else:
