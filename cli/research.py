@@ -65,6 +65,10 @@ def search(
         out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False, markup=False)
         if hit.provision_text and hit.provision_text != p.text:
             out.print(f"   [dim]part of {escape(hit.provision)} (--json: provision_text)[/dim]", highlight=False)
+        if hit.parallel:
+            out.print(
+                f"   [dim]{escape(hit.parallel['relation'])}: {escape(hit.parallel['citation'])}[/dim]", highlight=False
+            )
         for side, mark in (("before", "before:"), ("after", "after: ")):
             neighbour = (hit.context or {}).get(side)
             if neighbour:

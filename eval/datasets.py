@@ -69,6 +69,7 @@ class GoldQuestion:
     relevant: list[tuple[str, str]]  # (document id, citation of the provision that answers it)
     jurisdiction: str = ""
     topic: str = ""
+    language: str = "en"  # the question's language (the cross-lingual set gives it)
 
 
 def load_gold(path: Path = GOLD_QUESTIONS) -> list[GoldQuestion]:
@@ -76,5 +77,6 @@ def load_gold(path: Path = GOLD_QUESTIONS) -> list[GoldQuestion]:
     for entry in tomllib.loads(path.read_text(encoding="utf-8"))["question"]:
         relevant = [(r["document_id"], r["citation"]) for r in entry["relevant"]]
         jurisdiction, topic = entry.get("jurisdiction", ""), entry.get("topic", "")
-        questions.append(GoldQuestion(entry["id"], entry["question"], relevant, jurisdiction, topic))
+        language = entry.get("language", "en")
+        questions.append(GoldQuestion(entry["id"], entry["question"], relevant, jurisdiction, topic, language))
     return questions

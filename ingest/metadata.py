@@ -16,6 +16,7 @@ from slugify import slugify as ascii_slug
 from ingest.load import LoadedFile
 from ingest.structure import is_numbered_heading
 from kb.model import INSTRUMENT_TYPES, JURISDICTION_NAMES
+from kb.national import NATIONAL_STYLES
 
 INSTRUMENTS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "instruments.toml"
 CITATION_STYLES = ("treaty", "usc", "statute", "rules")
@@ -133,7 +134,8 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
     if instrument_type not in INSTRUMENT_TYPES:
         raise ManifestError(f"unknown instrument type {instrument_type!r}; known: {', '.join(INSTRUMENT_TYPES)}")
     naming = citation_names().get(doc_id, {})
-    style = naming.get("style") or hints.get("style") or _default_style(jurisdiction, instrument_type)
+    language = entry.get("language", "")
+    style = naming.get("style") or hints.get("style") or _default_style(jurisdiction, instrument_type, language)
     short_title = entry.get("short_title") or title
     cite_as = naming.get("cite_as") or hints.get("cite_as") or re.sub(r"\s*\([^)]*\)\s*$", "", short_title)
     return DocumentInfo(
@@ -147,15 +149,17 @@ def document_info(loaded: LoadedFile, overrides: Overrides) -> DocumentInfo:
         url=entry.get("official_url") or loaded.front_matter.get("url", "") or hints.get("url", ""),
         date=entry.get("date", ""),
         aliases=tuple(dict.fromkeys([*naming.get("aliases", []), title])),
-        language=entry.get("language", ""),
+        language=language,
     )
 
 
-def _default_style(jurisdiction: str, instrument_type: str) -> str:
+def _default_style(jurisdiction: str, instrument_type: str, language: str = "") -> str:
     if instrument_type in ("case", "case_study"):
         return "case"
-    if instrument_type == "treaty":
+    if instrument_type in ("treaty", "directive"):
         return "treaty"
+    if language in NATIONAL_STYLES and instrument_type in ("statute", "regulation"):
+        return language  # German law in German: "§ 2 Abs. 1 MusterG"; Dutch: "art. 3 lid 1 ..."
     if jurisdiction == "US" and instrument_type == "statute":
         return "usc"
     return "statute"

@@ -23,12 +23,17 @@ class Jurisdiction:
     layer: str
     names: tuple[str, ...] = ()
     member_of: tuple[str, ...] = ()
+    official_languages: tuple[str, ...] = ()  # whose texts of its law are authentic (ISO 639-1)
 
 
 @dataclass(frozen=True)
 class Jurisdictions:
     by_code: dict[str, Jurisdiction]
     parties: dict[str, frozenset[str]] = field(default_factory=dict)  # treaty document id -> bound states
+
+    def languages(self, code: str) -> tuple[str, ...]:
+        known = self.by_code.get(code)
+        return known.official_languages if known else ()
 
     def layer(self, code: str) -> str:
         known = self.by_code.get(code)
@@ -74,6 +79,7 @@ def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
             entry.get("layer", "national"),
             tuple(entry.get("names", [])),
             tuple(entry.get("member_of", [])),
+            tuple(entry.get("languages", [])),
         )
         for code, entry in data.get("jurisdiction", {}).items()
     }

@@ -156,10 +156,13 @@ class SearchHit:
     # The whole provision the passage is a part of ("§ 3771(a)" for "§ 3771(a)(1)-(6)"), and its text.
     provision: str = ""
     provision_text: str = ""
+    # The same provision in the other language's version of its instrument (kb.retrieve.Parallel).
+    parallel: dict[str, str] | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             **self.passage.as_json(),
+            "parallel": self.parallel,
             "score": round(self.score, 6),
             "match": self.match,
             "more_passages": self.more_passages,

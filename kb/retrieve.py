@@ -12,7 +12,7 @@ from kb import citations
 from kb.embed import QueryEmbedder, QueryVectors
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit, cites_within, split_span
-from kb.query_language import query_language
+from kb.query_language import language_name, query_language
 from kb.query_syntax import parse_query
 from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
 from kb.store.live import LiveIndex, all_of, of_document
@@ -152,7 +152,9 @@ class Searcher:
         depth = max(limit, FACET_DEPTH if facets else RERANK_DEPTH)
         pool = self.pool(query, filters, depth)
         filters, cited = pool.filters, pool.cited
-        ranker = FUSED if cited else self.ranker  # what is nearest to a cited provision: the legs' ranks alone
+        # What is nearest to a cited provision, and a query in a language no text is in (one leg,
+        # the dense one), are ordered by the legs' ranks alone: the model learned from both legs.
+        ranker = FUSED if cited or not pool.languages["bm25"] else self.ranker
         current = [replace(c.document, score=score) for c, score in ranker.order(pool.facts, pool.candidates)]
         if not cited and not ranker.learned:
             named = set() if filters.jurisdictions else pool.facts.jurisdictions
@@ -165,6 +167,7 @@ class Searcher:
         hits = _collapse(hits)[:limit]
         for hit in hits:
             hit.provision, hit.provision_text = self.provision_of(hit.passage)
+            hit.parallel = self.parallel_of(hit.passage)
         if context:
             for hit in hits:
                 hit.context = self._neighbours(hit.passage)
@@ -335,6 +338,52 @@ class Searcher:
             parts = sorted(self.index.filter({"operator": "AND", "conditions": conditions}), key=_reading_order)
             cache[key] = "\n\n".join(d.content or "" for d in parts)
         return unit, cache[key] or passage.text
+
+    def parallel_of(self, passage: Passage) -> dict[str, str] | None:
+        """The same provision in the other language's version of its instrument (the German
+        original of the Residence Act beside its English translation, provision by provision, by
+        their common citation): citation, language, text, and which of the two is authentic."""
+        record = self.index.record(passage.document_id)
+        if record is None or not record.cite_as:
+            return None
+        cache = self._cache()
+        key = ("parallel", passage.id)
+        if key not in cache:
+            cache[key] = None
+            versions = [
+                r
+                for r in self.index.records().values()
+                if r.cite_as == record.cite_as and r.jurisdiction == record.jurisdiction
+                and r.document_id != record.document_id
+            ]  # fmt: skip
+            for other in versions:
+                labels = [
+                    label
+                    for label in self._labels(other)
+                    if cites_within(label, passage.citation) or cites_within(passage.citation, label)
+                ]
+                if not labels:
+                    continue
+                conditions = [
+                    of_document(other.document_id),
+                    {"field": "meta.citation", "operator": "in", "value": labels},
+                ]
+                parts = sorted(self.index.filter({"operator": "AND", "conditions": conditions}), key=_reading_order)
+                parts = [p for p in parts if p.meta.get("language") != passage.language][:PROVISION_PASSAGES]
+                if parts:
+                    language = parts[0].meta.get("language") or ""
+                    authentic = language in load_jurisdictions().languages(record.jurisdiction)
+                    cache[key] = {
+                        "document_id": other.document_id,
+                        "citation": ", ".join(dict.fromkeys(p.meta["citation"] for p in parts)),
+                        "language": language,
+                        "text": "\n\n".join(p.content or "" for p in parts),
+                        "relation": f"authentic {language_name(language)} text"
+                        if authentic
+                        else f"{language_name(language)} translation",
+                    }
+                    break
+        return cache[key]
 
     def passage(self, passage_id: str) -> Passage | None:
         """A passage of a live document version by id; None when there is none."""

@@ -98,6 +98,14 @@ class Context(BaseModel):
     after: Neighbour | None
 
 
+class ParallelText(BaseModel):
+    document_id: str
+    citation: str = Field(description='Its citation there: "§ 25 Abs. 4a AufenthG" beside "AufenthG, s 25(4a)".')
+    language: str
+    text: str
+    relation: str = Field(description='"authentic German text" or "English translation".')
+
+
 class SearchResult(Passage):
     """A passage found (SearchHit.as_json)."""
 
@@ -107,6 +115,9 @@ class SearchResult(Passage):
     provision: str = Field(description='The whole provision the passage is part of: "18 U.S.C. § 3771(a)".')
     provision_text: str = Field(description="That provision's whole text (the passage's own where it is all of it).")
     context: Context | None = Field(None, description="Present when the search asked for context.")
+    parallel: ParallelText | None = Field(
+        None, description="The same provision in the other language's version of its instrument, where indexed."
+    )
 
 
 class LanguagesSearched(BaseModel):

@@ -1,0 +1,86 @@
+"""Searching across languages on a small library the team wrote: a statute in German with its
+English translation, and a treaty printed in English and Dutch (tests/fixtures/europe)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Indexer
+from kb.query_language import query_language
+from kb.retrieve import Searcher, SearchFilters
+from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, passage_embedder, query_embedder):
+    folder = tmp_path_factory.mktemp("europe")
+    shutil.copytree(FIXTURES / "europe", folder / "docs")
+    index = LiveIndex(EdgeDocumentStore(folder / "shard"), DocumentRegistry(EdgeDocumentStore(folder / "registry")))
+    report = Indexer(index, passage_embedder).ingest([folder / "docs"])
+    assert not report.skipped and len(report.indexed) == 3
+    yield Searcher(index, query_embedder, [])
+    index.close()
+
+
+def _first(searcher: Searcher, query: str, **filters) -> list:
+    return searcher.search(query, SearchFilters(**filters), limit=3).hits
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("¿Puede una víctima de trata quedarse en el país si declara como testigo?", "es"),
+        ("Nạn nhân buôn người có được ở lại nếu làm chứng không?", "vi"),
+        ("Kann ein Opfer von Menschenhandel eine Aufenthaltserlaubnis bekommen?", "de"),
+        ("T visa", "en"),  # too short to tell: the corpus's main language
+        ("§ 232 StGB", "en"),
+    ],
+)
+def test_a_querys_language_is_detected(text: str, language: str):
+    assert query_language(text) == language
+
+
+def test_a_question_in_another_language_finds_the_provision_in_any(searcher: Searcher):
+    response = searcher.search("¿Puede una víctima de trata quedarse en el país si declara como testigo?", limit=3)
+    assert response.hits[0].passage.document_id.startswith("musterg")
+    assert response.hits[0].passage.citation in {"MusterG, s 2", "§ 2 MusterG"}
+    # No Spanish text: the keyword leg has nothing to read, and the answer says so.
+    assert response.languages == {"query": "es", "bm25": [], "dense": ["all"]}
+
+
+def test_a_provision_shows_its_other_language_version(searcher: Searcher):
+    hits = _first(searcher, "residence permit for a trafficking victim needed as a witness", languages=["en"])
+    english = next(h for h in hits if h.passage.document_id == "musterg-en")
+    assert english.passage.citation == "MusterG, s 2"
+    assert english.parallel is not None
+    assert english.parallel["citation"] == "§ 2 MusterG"
+    assert english.parallel["relation"] == "authentic German text"
+    assert "Aufenthaltserlaubnis" in english.parallel["text"]
+    german = _first(searcher, "Aufenthaltserlaubnis für Opfer von Menschenhandel als Zeuge", languages=["de"])[0]
+    assert german.passage.citation == "§ 2 MusterG"
+    assert german.parallel and german.parallel["relation"] == "English translation"
+    assert german.as_json()["parallel"]["citation"] == "MusterG, s 2"
+
+
+def test_the_keyword_leg_reads_the_querys_own_language(searcher: Searcher):
+    response = searcher.search("Aufenthaltserlaubnis für Opfer von Menschenhandel", limit=3)
+    assert response.languages["bm25"] == ["de"]
+    assert response.hits[0].passage.language == "de"
+
+
+def test_a_parallel_translation_is_searched_in_its_own_language_only(searcher: Searcher):
+    english = searcher.search("free legal aid and an interpreter for victims", limit=10)
+    assert english.hits and all(h.passage.language != "nl" for h in english.hits)
+    dutch = searcher.search("kosteloze rechtsbijstand en een tolk voor slachtoffers", limit=3)
+    assert dutch.languages["bm25"] == ["nl"]
+    assert dutch.hits[0].passage.language == "nl" and dutch.hits[0].passage.text_role == "parallel"
+
+
+def test_the_languages_searched_are_said_in_json(searcher: Searcher, tmp_path: Path):
+    payload = searcher.search("Wet over opvang van slachtoffers van mensenhandel", limit=1).as_json()
+    assert set(payload["languages"]) == {"query", "bm25", "dense"}
