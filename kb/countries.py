@@ -1,8 +1,10 @@
-"""States a question names (ISO 3166 names from pycountry, plus common short forms and adjectives),
-to tell when a question is about a state whose law the corpus does not hold."""
+"""States a question names (ISO 3166 names from pycountry, in English and in the languages of its
+translations that victims and advisers write in, plus common short forms and adjectives), to tell
+when a question is about a state whose law the corpus does not hold."""
 
 from __future__ import annotations
 
+import gettext
 import re
 from functools import lru_cache
 
@@ -46,6 +48,34 @@ EXTRA_NAMES = {
 }
 
 
+# The languages whose names of states are read (pycountry's translations of ISO 3166).
+LANGUAGES = ("de", "nl", "fr", "es", "pt", "it", "ro", "pl", "uk", "ar", "vi", "tl")
+# Languages that decline names ("w Niemczech", "у Франції"): a name is matched by its stem.
+_INFLECTED = ("pl", "uk")
+
+
+@lru_cache
+def translated_names(alpha_2: str) -> list[str]:
+    """A state's name in LANGUAGES; a name in an inflected language ends in "*" (its stem)."""
+    country = pycountry.countries.get(alpha_2=alpha_2)
+    if country is None:
+        return []
+    names = []
+    for language in LANGUAGES:
+        try:
+            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            continue
+        name = translation.gettext(getattr(country, "common_name", None) or country.name)
+        if name == country.name:
+            name = translation.gettext(country.name)
+        if "," in name or "(" in name:
+            continue
+        names.append(f"{name[:-1]}*" if language in _INFLECTED and len(name) >= 6 else name)
+        names.append(name.replace("\u0651", ""))  # Arabic is mostly written without the shadda
+    return list(dict.fromkeys(names))
+
+
 @lru_cache
 def _names() -> dict[str, str]:
     """Name as written -> the state's common name."""
@@ -55,8 +85,8 @@ def _names() -> dict[str, str]:
         for name in (country.name, common, getattr(country, "official_name", None)):
             if name and "," not in name and "(" not in name:
                 names[name] = common
-        for extra in EXTRA_NAMES.get(country.alpha_2, []):
-            names[extra] = common
+        for extra in [*EXTRA_NAMES.get(country.alpha_2, []), *translated_names(country.alpha_2)]:
+            names.setdefault(extra, common)
         names[country.alpha_2] = common  # kept only for the codes a caller excludes (below)
     return names
 
@@ -76,7 +106,7 @@ def states_named(question: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, pattern in _patterns().items():
         # The substring test first: a regex per name for each of ~500 names would dominate an answer.
-        if name in question and pattern.search(question):
+        if name.rstrip("*") in question and pattern.search(question):
             found[_names()[name]] = _codes()[_names()[name]]
     return found
 
@@ -84,7 +114,13 @@ def states_named(question: str) -> dict[str, str]:
 @lru_cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     """A whole-word pattern per name; two-letter codes are too often words ("IN", "NO"): names only."""
-    return {name: re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])") for name in _names() if len(name) != 2}
+    return {
+        name: re.compile(
+            rf"(?<![\w]){re.escape(name[:-1])}" if name.endswith("*") else rf"(?<![\w]){re.escape(name)}(?![\w])"
+        )
+        for name in _names()
+        if len(name) != 2
+    }
 
 
 def states_without_law(question: str, known_codes: set[str]) -> list[str]:

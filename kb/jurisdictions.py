@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kb.countries import translated_names
+
 JURISDICTIONS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "jurisdictions.toml"
 LAYERS = ("international", "regional", "national")
 
@@ -24,6 +26,8 @@ class Jurisdiction:
     names: tuple[str, ...] = ()
     member_of: tuple[str, ...] = ()
     official_languages: tuple[str, ...] = ()  # whose texts of its law are authentic (ISO 639-1)
+    # Its name in the languages questions come in (kb.countries.translated_names), matched as written.
+    local_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Jurisdictions:
             code
             for code, jurisdiction in self.by_code.items()
             if any(_mentions(query, name) for name in jurisdiction.names)
+            or any(_local_pattern(name).search(query) for name in jurisdiction.local_names)
         }
 
 
@@ -69,6 +74,13 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])", flags)
 
 
+@lru_cache(maxsize=1024)
+def _local_pattern(name: str) -> re.Pattern[str]:
+    if name.endswith("*"):  # a stem: "Niemc*" is "w Niemczech"
+        return re.compile(rf"(?<![\w]){re.escape(name[:-1])}")
+    return re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
+
+
 @lru_cache
 def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
@@ -80,6 +92,7 @@ def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
             tuple(entry.get("names", [])),
             tuple(entry.get("member_of", [])),
             tuple(entry.get("languages", [])),
+            tuple(translated_names(code)) if len(code) == 2 else (),
         )
         for code, entry in data.get("jurisdiction", {}).items()
     }

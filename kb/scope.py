@@ -44,12 +44,19 @@ _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 @lru_cache
 def _domain(path: Path = DOMAIN_FILE) -> re.Pattern[str]:
     """Whole words (plurals included), or word beginnings for terms ending in "*"."""
-    terms = tomllib.loads(path.read_text(encoding="utf-8"))["terms"]
-    alternatives = [
-        re.escape(t[:-1].lower()) if t.endswith("*") else re.escape(t.lower()) + r"(?:s|es)?(?!\w)"
-        for t in sorted(terms, key=len, reverse=True)
-    ]
-    return re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    terms = [*data["terms"], *data.get("terms_other_languages", [])]
+    alternatives = [_term_pattern(t.lower()) for t in sorted(set(terms), key=len, reverse=True)]
+    return re.compile(f"(?:{'|'.join(alternatives)})")
+
+
+def _term_pattern(term: str) -> str:
+    """A term's pattern: "slave*" a word beginning, "*اتجار*" anywhere in a word, else a whole word or its plural."""
+    start = "" if term.startswith("*") else r"(?<![\w])"
+    term = term.lstrip("*")
+    if term.endswith("*"):
+        return start + re.escape(term[:-1])
+    return start + re.escape(term) + r"(?:s|es)?(?!\w)"
 
 
 def in_field(question: str, instrument_names: dict[str, str]) -> bool:

@@ -1,5 +1,5 @@
 """Searching across languages on a small library the team wrote: a statute in German with its
-English translation, and a treaty printed in English and Dutch (tests/fixtures/europe)."""
+English translation, and a treaty printed in English and Dutch (tests/fixtures_europe)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from kb.query_language import query_language
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
 
-from .conftest import FIXTURES
+LIBRARY = Path(__file__).resolve().parent / "fixtures_europe"
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory, passage_embedder, query_embedder):
     folder = tmp_path_factory.mktemp("europe")
-    shutil.copytree(FIXTURES / "europe", folder / "docs")
+    shutil.copytree(LIBRARY, folder / "docs")
     index = LiveIndex(EdgeDocumentStore(folder / "shard"), DocumentRegistry(EdgeDocumentStore(folder / "registry")))
     report = Indexer(index, passage_embedder).ingest([folder / "docs"])
     assert not report.skipped and len(report.indexed) == 3
