@@ -21,6 +21,8 @@ from kb.countries import states_without_law
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
 from kb.model import SearchHit
+from kb.phrases import jurisdiction_name, phrases
+from kb.query_language import query_language
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.scope import FIGURES, OUTSIDE_FIELD, asks_for_figures, in_field, unmet_expectation
 from kb.statements import statements
@@ -36,6 +38,7 @@ MAX_PROVISIONS = 5
 # keep out passages nothing like the question. `python -m eval.answers --calibrate` finds every
 # tuning out-of-scope question abstained on at any floor from 0.20 up, and no false abstention on
 # the gold set up to 0.36; 0.30 and a margin of 0.25 give the best answer recall on the gold set.
+NO_ANSWER = "The corpus holds no provision that answers this question."
 MIN_SIMILARITY = 0.30
 SIMILARITY_MARGIN = 0.25
 # A second statement of the same provision is quoted when it shares this share of the first's words.
@@ -127,16 +130,19 @@ class Answerer:
         # as if they were asked: an answer about one state's law never quotes another's.
         codes = codes or sorted(scope.named_in(question) & self.searcher.known_values("jurisdiction"))
         groups = self.retrieve(question, codes)
+        language = query_language(
+            question
+        )  # the answer's own words are in it, where corpus/answer_phrases.toml has them
         # A state named beside one the corpus covers ("from Nigeria to the UK") is not the question's law.
         named_known = codes or scope.named_in(question)
         absent = [] if named_known else states_without_law(question, set(scope.by_code))
         reason = self.reason_to_abstain(question, absent)
         chosen = {code: [] if reason else select(candidates) for code, candidates in groups.items()}
         if any(chosen.values()):
-            draft = _compose(question, chosen, bool(codes))
+            draft = _compose(question, chosen, bool(codes), language)
             reason = unmet_expectation(question, [s for ss in draft.by_jurisdiction.values() for s in ss])
         if reason or not any(chosen.values()):
-            draft = _abstention(question, groups, reason or "The corpus holds no provision that answers this question.")
+            draft = _abstention(question, groups, reason or NO_ANSWER, language, absent)
         elif self.generator:
             draft = self._generated(draft, chosen, asked=bool(codes))
         best = max((c.similarity for candidates in groups.values() for c in candidates), default=0.0)
@@ -192,7 +198,7 @@ class Answerer:
     def reason_to_abstain(self, question: str, absent_states: list[str]) -> str | None:
         """Why the question cannot be answered from the corpus whatever is retrieved; None if it may be."""
         if absent_states:
-            return f"The corpus holds no law of {', '.join(absent_states)}, so it cannot answer for it."
+            return phrases("en")["no_law"].format(states=", ".join(absent_states))
         missing = self.missing_sources(question)
         if missing:
             return f"The corpus does not hold {', '.join(missing)}, which the question asks about."
@@ -238,7 +244,7 @@ def quote(text: str, question_terms: set[Any], terms_of: Any, language: str = "e
     return [units[i] for i in sorted(picked)]
 
 
-def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool) -> Draft:
+def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool, language: str = "en") -> Draft:
     question_terms = terms(question)
     scope = load_jurisdictions()
     citations: list[Citation] = []
@@ -255,22 +261,27 @@ def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bo
             for unit in quote(passage.text, question_terms, terms, passage.language):
                 by_jurisdiction.setdefault(key, []).append(f'{passage.citation}: "{unit}" [{numbers[passage.id]}]')
         if asked and not supported:
-            by_jurisdiction[code or ""] = [f"No provision in the corpus within {code}'s scope answers this."]
-    return Draft(question, _render(by_jurisdiction, asked), False, citations, by_jurisdiction)
+            by_jurisdiction[code or ""] = [phrases(language)["none"].format(code=code)]
+    return Draft(question, _render(by_jurisdiction, asked, language), False, citations, by_jurisdiction)
 
 
-def _render(by_jurisdiction: dict[str, list[str]], asked: bool) -> str:
-    scope = load_jurisdictions()
+def _render(by_jurisdiction: dict[str, list[str]], asked: bool, language: str = "en") -> str:
+    """The answer's text: a heading per jurisdiction (in the question's language), its quotes."""
+    words = phrases(language)
     blocks = []
     for code, sentences in by_jurisdiction.items():
-        known = scope.by_code.get(code)
-        name = known.name if known else code
-        heading = f"{name} ({code}), its own law and the treaties binding it:" if asked else f"{name} ({code}):"
+        heading = words["own_law" if asked else "heading"].format(name=jurisdiction_name(code, language), code=code)
         blocks.append("\n".join([heading, *sentences]))
     return "\n\n".join(blocks)
 
 
-def _abstention(question: str, groups: dict[str | None, list[Supported]], reason: str) -> Draft:
+def _abstention(
+    question: str,
+    groups: dict[str | None, list[Supported]],
+    reason: str,
+    language: str = "en",
+    absent: list[str] | None = None,
+) -> Draft:
     nearest = sorted((c for group in groups.values() for c in group), key=lambda c: -c.similarity)
     seen: set[str] = set()
     citations = []
@@ -279,7 +290,11 @@ def _abstention(question: str, groups: dict[str | None, list[Supported]], reason
             seen.add(item.hit.passage.id)
             citations.append(citation_of(item.hit))
     listed = "; ".join(f"[{i}] {c.citation}" for i, c in enumerate(citations, 1))
-    answer = f"{reason} The nearest passages, for reference only: {listed}." if citations else reason
+    words = phrases(language)
+    said = {OUTSIDE_FIELD: words["outside"], NO_ANSWER: words["no_answer"]}.get(reason, reason)
+    if absent and reason == phrases("en")["no_law"].format(states=", ".join(absent)):
+        said = words["no_law"].format(states=", ".join(absent))
+    answer = f"{said} {words['nearest']} {listed}." if citations else said
     return Draft(question, answer, True, citations, {}, notes=[reason])
 
 

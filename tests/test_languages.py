@@ -84,3 +84,22 @@ def test_a_parallel_translation_is_searched_in_its_own_language_only(searcher: S
 def test_the_languages_searched_are_said_in_json(searcher: Searcher, tmp_path: Path):
     payload = searcher.search("Wet over opvang van slachtoffers van mensenhandel", limit=1).as_json()
     assert set(payload["languages"]) == {"query", "bm25", "dense"}
+
+
+def test_an_answer_in_another_language_keeps_its_quotes_and_frames_them_in_that_language(searcher: Searcher):
+    from kb.answer import Answerer
+
+    draft = Answerer(searcher).ask("¿Puede una víctima de trata quedarse en Alemania si declara como testigo?")
+    assert not draft.abstained
+    assert draft.answer.startswith("Alemania (DE), su propio derecho y los tratados que la vinculan:")
+    quoted = {c.citation: c for c in draft.citations}
+    assert quoted and set(quoted) <= {"MusterG, s 2", "§ 2 MusterG", "MusterG, s 3", "§ 3 MusterG"}
+    assert all(c.text in searcher.passage(c.id).text for c in draft.citations)  # never translated
+
+
+def test_a_question_in_another_language_outside_the_field_is_abstained_on(searcher: Searcher):
+    from kb.answer import Answerer
+
+    draft = Answerer(searcher).ask("Mój mąż nie płaci alimentów na dzieci, co mogę zrobić?")
+    assert draft.abstained
+    assert draft.answer.startswith("Pytanie wykracza poza zakres korpusu")
