@@ -58,6 +58,7 @@ class OutOfScope:
     question: str
     kind: str
     split: str
+    language: str = "en"
 
 
 @dataclass
@@ -81,7 +82,10 @@ class InScope:
 
 def load_out_of_scope(paths: tuple[Path, ...] = OUT_OF_SCOPE) -> list[OutOfScope]:
     entries = [e for path in paths for e in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
-    return [OutOfScope(e["id"], e["question"], e["kind"], e["split"]) for e in entries]
+    return [
+        OutOfScope(e["id"], e["question"], e["kind"], e.get("split", "held-out"), e.get("language", "en"))
+        for e in entries
+    ]
 
 
 def load_in_scope(path: Path = IN_SCOPE_FRESH) -> list[InScope]:
@@ -138,7 +142,11 @@ def evaluate(
         "out_of_scope_questions": len(out_of_scope),
         "abstention_accuracy": abstained(out_of_scope),
         "abstention_by_split": {
-            s: abstained([o for o in out_of_scope if o.split == s]) for s in ("tune", "check", "fresh")
+            s: abstained([o for o in out_of_scope if o.split == s]) for s in sorted({o.split for o in out_of_scope})
+        },
+        "abstention_by_language": {
+            lang: abstained([o for o in out_of_scope if o.language == lang])
+            for lang in sorted({o.language for o in out_of_scope})
         },
         "abstention_by_kind": {
             k: abstained([o for o in out_of_scope if o.kind == k]) for k in sorted({o.kind for o in out_of_scope})
@@ -233,12 +241,15 @@ def main() -> None:
     parser.add_argument(
         "--questions", type=Path, help="another question set in the gold set's form, e.g. eval/heldout.toml"
     )
+    parser.add_argument(
+        "--out-of-scope", type=Path, nargs="+", help="other out-of-scope sets, e.g. eval/heldout_xl_out_of_scope.toml"
+    )
     args = parser.parse_args()
     console = Console()
     with open_searcher(get_settings()) as searcher:
         answerer = Answerer(searcher)
         gold = load_gold(args.questions) if args.questions else load_gold()
-        out_of_scope = load_out_of_scope()
+        out_of_scope = load_out_of_scope(tuple(args.out_of_scope)) if args.out_of_scope else load_out_of_scope()
         if args.calibrate:
             calibrate(answerer, gold, out_of_scope, console)
             return

