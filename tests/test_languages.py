@@ -103,3 +103,21 @@ def test_a_question_in_another_language_outside_the_field_is_abstained_on(search
     draft = Answerer(searcher).ask("Mój mąż nie płaci alimentów na dzieci, co mogę zrobić?")
     assert draft.abstained
     assert draft.answer.startswith("Pytanie wykracza poza zakres korpusu")
+
+
+def test_the_dense_model_reads_queries_and_passages_each_its_own_way(dense_encoder):
+    from kb.embed import similarity
+
+    text = "residence permit for victims of trafficking"
+    as_query, as_passage = dense_encoder.encode([text], "query")[0], dense_encoder.encode([text], "passage")[0]
+    assert not (as_query == as_passage).all()  # e5 reads "query: " and "passage: " apart
+    passages = dense_encoder.encode(
+        [
+            "A foreigner who has been the victim of trafficking is granted a temporary residence permit.",
+            "The tax on capital gains is due on the sale of a second home.",
+        ]
+    )
+    spanish = dense_encoder.encode(["¿Puede una víctima de trata obtener un permiso de residencia?"], "query")[0]
+    on_topic, off_topic = (similarity(dense_encoder, spanish, p) for p in passages)
+    assert on_topic > off_topic
+    assert on_topic >= 0.30 > off_topic  # the answer's floor, on the common scale, tells them apart
