@@ -121,3 +121,9 @@ def test_the_dense_model_reads_queries_and_passages_each_its_own_way(dense_encod
     on_topic, off_topic = (similarity(dense_encoder, spanish, p) for p in passages)
     assert on_topic > off_topic
     assert on_topic >= 0.30 > off_topic  # the answer's floor, on the common scale, tells them apart
+
+
+@pytest.mark.parametrize("query", ["§ 2 MusterG", "§ 2 Abs. 1 MusterG", "MusterG s 2", "section 2 MusterG"])
+def test_a_citation_in_either_form_finds_the_provision_in_both_versions(searcher: Searcher, query: str):
+    cited = [h.passage.citation for h in searcher.search(query, limit=3).hits if h.match == "citation"]
+    assert sorted(cited) == ["MusterG, s 2", "§ 2 MusterG"]
