@@ -125,6 +125,7 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
     # Headings before numbers (legislation.gov.uk): a heading names the section that follows it.
     heading_first = style == "statute" and any(b.category == "Title" and _BARE_SECTION.match(b.text) for b in blocks)
     last_title = ""
+    paragraph = 0  # the last paragraph number of the Schedule being read
     offset = 0
     for block in blocks:
         start, end = offset, offset + len(block.text)
@@ -138,6 +139,12 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
             titled = True
             continue
 
+        if heading_first and block.category == "Title" and _BARE_SECTION.match(text):
+            number = int(re.match(r"\d+", text).group())
+            in_schedule = any(label.startswith("Schedule ") for _, label in groups)
+            if in_schedule and number > paragraph + 1:  # no paragraph of it: a section inserted later ("50A")
+                groups = [(r, label) for r, label in groups if not label.startswith("Schedule ")]
+            paragraph = number if in_schedule and number <= paragraph + 1 else 0
         started = _provision_start(block, style, current, last_title, [label for _, label in groups])
         if started:
             number, heading = started
@@ -147,6 +154,11 @@ def split_provisions(blocks: list[Block], style: str) -> list[Provision]:
             if style == "rules":  # a rule paragraph's number opens its own text
                 current.heading = rules_heading
                 current.blocks.append((start, end, text))
+            continue
+
+        if heading_first and block.category == "Title" and text.strip().lower() == "editorial notes":
+            # legislation.gov.uk appends the notes, then sections inserted later ("50A"): no Schedule's.
+            groups, current = [], None
             continue
 
         if style == "circular" and block.category == "Title" and _CIRCULAR_CHAPTER.match(text):
