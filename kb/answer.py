@@ -225,7 +225,15 @@ def select(candidates: list[Supported]) -> list[Supported]:
     floor = max(MIN_SIMILARITY, best - SIMILARITY_MARGIN)
     cited = [c for c in candidates if c.hit.match == "citation"]
     similar = [c for c in candidates if c.similarity >= floor and c.hit.match != "citation"]
-    return (cited + similar)[:MAX_PROVISIONS] if best >= MIN_SIMILARITY or cited else []
+    if not (best >= MIN_SIMILARITY or cited):
+        return []
+    # A state's own law answers beside the treaties binding it: the best of each layer is kept first.
+    layer = load_jurisdictions().layer
+    firsts: dict[str, Supported] = {}
+    for candidate in similar:
+        firsts.setdefault(layer(candidate.hit.passage.jurisdiction), candidate)
+    kept = cited + list(firsts.values())
+    return (kept + [c for c in similar if c not in kept])[:MAX_PROVISIONS]
 
 
 def quote(text: str, question_terms: set[Any], terms_of: Any, language: str = "en") -> list[str]:

@@ -10,12 +10,14 @@ must use a key term or be similar to the topic's description.
 from __future__ import annotations
 
 import copy
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from kb.answer import Citation, citation_of, law_types
 from kb.jurisdictions import load_jurisdictions
+from kb.model import SearchHit
 from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.topics import load_topics
@@ -25,6 +27,8 @@ PROVISIONS_PER_CELL = 2
 # when it is also this similar (cosine) to the topic's description. Set by reading the DE/GB/US/CA
 # matrix over all topics: below it, tagged provisions were mostly off-topic.
 MIN_CELL_SIMILARITY = 0.30
+# What a provision about victims of trafficking and exploitation says, in its text or indexed context.
+_VICTIMS = re.compile(r"victim|traffick|exploit|slave|servitude|forced (?:labou?r|prostitution)", re.I)
 CANDIDATES_PER_CELL = 8
 NOT_FOUND = "no provision found in the corpus"
 
@@ -113,11 +117,17 @@ def compare(searcher: Searcher, jurisdictions: list[str], topics: list[str]) -> 
                 about = taxonomy[topic].has_key_term
                 # First the provisions whose heading or title line names the topic ("Recovery and
                 # reflection period"), then, in search order, those that use a key term or are similar.
-                titled = [h for h in hits if about(h.passage.heading, _title_line(h.passage.text))]
+                # A topic defined as victims' ("granted to victims") takes the provisions that concern
+                # them where the state has any (not a residence permit's extension in general, AufenthG
+                # s 8, titled as it is), else its general ones (IRPA s 24's permits never say victims).
+                victims = "victim" in taxonomy[topic].description.lower() and any(map(_concerns_victims, hits))
+                concerns = _concerns_victims if victims else _any
+                titled = [h for h in hits if concerns(h) and about(h.passage.heading, _title_line(h.passage.text))]
                 rest = [
                     h
                     for h in hits
                     if h not in titled
+                    and concerns(h)
                     and (
                         about("", h.passage.text)
                         or searcher.query_embedder.similarity(vector, vectors.get(h.passage.id)) >= MIN_CELL_SIMILARITY
@@ -141,3 +151,11 @@ def _md_escape(text: str) -> str:
 def _md_link(citation: Citation) -> str:
     label = _md_escape(citation.citation)
     return f"[{label}]({citation.url})" if citation.url else label
+
+
+def _concerns_victims(hit: SearchHit) -> bool:
+    return bool(_VICTIMS.search(f"{hit.passage.index_context}\n{hit.passage.text}"))
+
+
+def _any(hit: SearchHit) -> bool:
+    return True

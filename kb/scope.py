@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb import citations
+from kb.text import terms
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "corpus" / "domain.toml"
 
@@ -78,7 +79,9 @@ def unmet_expectation(question: str, quoted: list[str]) -> str | None:
     """Why the quotes do not answer a question asking for an amount or a number; None when they do
     or when it asks for neither."""
     text = "\n".join(quoted)
-    if _ASKS_MONEY.search(question) and not _MONEY.search(text):
+    # An amount answers only in a statement about something asked (not a carrier's fine beside compensation).
+    asked = terms(question)
+    if _ASKS_MONEY.search(question) and not any(_MONEY.search(q) and terms(q) & asked for q in quoted):
         return "The question asks for an amount of money, and no provision found states one."
     if _ASKS_PHONE.search(question) and not _PHONE.search(text):
         return "The question asks for a telephone number, and no provision found gives one."
