@@ -55,21 +55,27 @@ _INFLECTED = ("pl", "uk")
 
 
 @lru_cache
-def translated_names(alpha_2: str) -> list[str]:
-    """A state's name in LANGUAGES; a name in an inflected language ends in "*" (its stem)."""
+def local_name(alpha_2: str, language: str) -> str | None:
+    """A state's name in a language as pycountry translates ISO 3166 ("Alemania" for DE in "es");
+    None where it has no translation for the language or the code."""
     country = pycountry.countries.get(alpha_2=alpha_2)
     if country is None:
-        return []
+        return None
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return None
+    name = translation.gettext(getattr(country, "common_name", None) or country.name)
+    return translation.gettext(country.name) if name == country.name else name
+
+
+@lru_cache
+def translated_names(alpha_2: str) -> list[str]:
+    """A state's name in LANGUAGES; a name in an inflected language ends in "*" (its stem)."""
     names = []
     for language in LANGUAGES:
-        try:
-            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-        except OSError:
-            continue
-        name = translation.gettext(getattr(country, "common_name", None) or country.name)
-        if name == country.name:
-            name = translation.gettext(country.name)
-        if "," in name or "(" in name:
+        name = local_name(alpha_2, language)
+        if not name or "," in name or "(" in name:
             continue
         names.append(f"{name[:-1]}*" if language in _INFLECTED and len(name) >= 6 else name)
         names.append(name.replace("\u0651", ""))  # Arabic is mostly written without the shadda
@@ -111,16 +117,18 @@ def states_named(question: str) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name as a whole word, as written; a stem ("Niemc*") as a word beginning ("w Niemczech")."""
+    if name.endswith("*"):
+        return re.compile(rf"(?<![\w]){re.escape(name[:-1])}")
+    return re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
+
+
 @lru_cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    """A whole-word pattern per name; two-letter codes are too often words ("IN", "NO"): names only."""
-    return {
-        name: re.compile(
-            rf"(?<![\w]){re.escape(name[:-1])}" if name.endswith("*") else rf"(?<![\w]){re.escape(name)}(?![\w])"
-        )
-        for name in _names()
-        if len(name) != 2
-    }
+    """A pattern per name; two-letter codes are too often words ("IN", "NO"): names only."""
+    return {name: name_pattern(name) for name in _names() if len(name) != 2}
 
 
 def states_without_law(question: str, known_codes: set[str]) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kb.countries import translated_names
+from kb.countries import name_pattern, translated_names
 
 JURISDICTIONS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "jurisdictions.toml"
 LAYERS = ("international", "regional", "national")
@@ -59,7 +59,7 @@ class Jurisdictions:
             code
             for code, jurisdiction in self.by_code.items()
             if any(_mentions(query, name) for name in jurisdiction.names)
-            or any(_local_pattern(name).search(query) for name in jurisdiction.local_names)
+            or any(name_pattern(name).search(query) for name in jurisdiction.local_names)
         }
 
 
@@ -72,13 +72,6 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     # Short all-capital names ("UN", "US", "EU") must be written so: "us" and "un" are words too.
     flags = 0 if name.isupper() and len(name) <= 3 else re.IGNORECASE
     return re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])", flags)
-
-
-@lru_cache(maxsize=1024)
-def _local_pattern(name: str) -> re.Pattern[str]:
-    if name.endswith("*"):  # a stem: "Niemc*" is "w Niemczech"
-        return re.compile(rf"(?<![\w]){re.escape(name[:-1])}")
-    return re.compile(rf"(?<![\w]){re.escape(name)}(?![\w])")
 
 
 @lru_cache

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import gettext
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-import pycountry
-
+from kb.countries import local_name
 from kb.jurisdictions import load_jurisdictions
 
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "answer_phrases.toml"
@@ -30,12 +28,8 @@ def jurisdiction_name(code: str, language: str) -> str:
     body = phrases(language)["bodies"].get(code)
     if body:
         return body
-    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
-    if country is not None and language != "en":
-        try:
-            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-            return translation.gettext(getattr(country, "common_name", None) or country.name)
-        except OSError:
-            pass
+    local = local_name(code, language) if len(code) == 2 and language != "en" else None
+    if local:
+        return local
     known = load_jurisdictions().by_code.get(code)
     return known.name if known else code
