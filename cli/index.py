@@ -150,6 +150,11 @@ def _show_provision(citation: str) -> None:
             where = link.document_id or "not in the corpus"
             about = escape(f" — {link.heading}") if link.heading else ""
             out.print(f"  {escape(link.citation)}{about} [dim]({escape(where)})[/dim]", highlight=False)
+    if links.transpositions:
+        out.print(f"[bold]Transposition[/bold] ({len(links.transpositions)})")
+        for t in links.transpositions:
+            out.print(f"  {t['relation']}: {escape(t['citation'])} — {escape(t['about'])}", highlight=False)
+            out.print(f"    [dim]basis: {t['basis']}. {escape(t['source'])}[/dim]", highlight=False)
 
 
 def remove(document_ids: Annotated[list[str], typer.Argument(help="Document ids to remove from the index.")]) -> None:

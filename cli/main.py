@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import collections, evaluate, export, index, research, serve
+from cli import collections, evaluate, export, index, research, serve, users
 from cli.console import err
 from kb.store import StoreError
 
@@ -13,6 +13,8 @@ for command in (index.ingest, research.search, research.ask, research.compare, i
     app.command()(command)
 app.command()(serve.serve)
 app.add_typer(collections.collection_app, name="collection")
+app.add_typer(users.user_app, name="user")
+app.command("secret-key")(users.secret_key)
 app.command("export")(export.export_pack)
 app.command("eval")(evaluate.evaluate)
 

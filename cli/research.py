@@ -69,6 +69,10 @@ def search(
             out.print(
                 f"   [dim]{escape(hit.parallel['relation'])}: {escape(hit.parallel['citation'])}[/dim]", highlight=False
             )
+        for link in hit.transpositions:
+            out.print(
+                f"   [dim]{link['relation']}: {escape(link['citation'])} ({link['basis']})[/dim]", highlight=False
+            )
         for side, mark in (("before", "before:"), ("after", "after: ")):
             neighbour = (hit.context or {}).get(side)
             if neighbour:

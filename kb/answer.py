@@ -14,15 +14,16 @@ no legal text states, or when it asks for an amount or a number that no quoted s
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kb.countries import states_without_law
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
 from kb.model import SearchHit
+from kb.national import canonical
 from kb.phrases import jurisdiction_name, phrases
-from kb.query_language import query_language
+from kb.query_language import language_name, query_language
 from kb.retrieve import Searcher, SearchError, SearchFilters
 from kb.scope import FIGURES, OUTSIDE_FIELD, asks_for_figures, in_field, unmet_expectation
 from kb.statements import statements
@@ -258,19 +259,62 @@ def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bo
     citations: list[Citation] = []
     numbers: dict[str, int] = {}
     by_jurisdiction: dict[str, list[str]] = {}
+    quoted: set[str] = set()  # provisions quoted, in canonical form: one provision, once, in both its languages
+
+    def number(cited: Citation) -> int:
+        if cited.id not in numbers:
+            citations.append(cited)
+            numbers[cited.id] = len(citations)
+        return numbers[cited.id]
+
     for code, supported in chosen.items():
         ordered = sorted(supported, key=lambda s: LAYERS.index(scope.layer(s.hit.passage.jurisdiction)))
         for item in ordered:
             passage = item.hit.passage
-            if passage.id not in numbers:
-                citations.append(citation_of(item.hit))
-                numbers[passage.id] = len(citations)
+            if canonical(passage.citation) in quoted:
+                continue
             key = code or passage.jurisdiction
-            for unit in quote(passage.text, question_terms, terms, passage.language):
-                by_jurisdiction.setdefault(key, []).append(f'{passage.citation}: "{unit}" [{numbers[passage.id]}]')
+            # An English question about a provision whose authentic text is in another language gets
+            # the authentic text quoted first, with the English translation beside it.
+            versions = _two_versions(item.hit, question_terms) if language == "en" and item.hit.parallel else None
+            for cited, relation, units in versions or [(citation_of(item.hit), "", None)]:
+                quoted.add(canonical(cited.citation))
+                units = units or quote(cited.text, question_terms, terms, item.hit.passage.language)
+                said = f"{cited.citation} ({relation})" if relation else cited.citation
+                for unit in units:
+                    by_jurisdiction.setdefault(key, []).append(f'{said}: "{unit}" [{number(cited)}]')
         if asked and not supported:
             by_jurisdiction[code or ""] = [phrases(language)["none"].format(code=code)]
     return Draft(question, _render(by_jurisdiction, asked, language), False, citations, by_jurisdiction)
+
+
+def _two_versions(hit: SearchHit, question_terms: set[Any]) -> list[tuple[Citation, str, list[str]]]:
+    """The authentic text and its English translation of one provision, each with its quote: the
+    English statements that answer, and the authentic ones in the same places (where the two split
+    into different numbers of statements, at the same relative place)."""
+    parallel = hit.parallel or {}
+    # Both sides quote whole provisions: a translation's passages need not split where the original's do.
+    own = replace(
+        citation_of(hit), citation=hit.provision or hit.passage.citation, text=hit.provision_text or hit.passage.text
+    )
+    other = replace(
+        own, id=parallel["id"], citation=parallel["citation"], document_id=parallel["document_id"],
+        title=parallel["title"], text=parallel["text"], url=parallel["url"],
+    )  # fmt: skip
+    own_relation = "English translation" if parallel["relation"].startswith("authentic") else "authentic text"
+    if own_relation == "English translation":
+        authentic, english, language = (other, parallel["relation"]), (own, own_relation), parallel["language"]
+    elif parallel["relation"] == "English translation":
+        own_relation = f"authentic {language_name(hit.passage.language)} text"
+        authentic, english, language = (own, own_relation), (other, parallel["relation"]), hit.passage.language
+    else:
+        return []  # neither version is English
+    english_units = statements(english[0].text, "en")
+    picked = quote(english[0].text, question_terms, terms, "en")
+    authentic_units = statements(authentic[0].text, language)
+    places = sorted({english_units.index(unit) * len(authentic_units) // len(english_units) for unit in picked})
+    aligned = [authentic_units[place] for place in places]
+    return [(authentic[0], authentic[1], aligned), (english[0], english[1], picked)]
 
 
 def _render(by_jurisdiction: dict[str, list[str]], asked: bool, language: str = "en") -> str:

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[str], NoDecode] = []
     api_reads_need_key: bool = False
     max_upload_mb: int = 20
+    # Encrypts the originals of matter documents at rest (a Fernet key: `kb secret-key` makes one).
+    # Unset: matter uploads are refused.
+    secret_key: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     # Index each passage with its context (instrument, headings above it, headings of what it cites);
     # off: with its citation and heading only (to measure what the context adds).

@@ -23,7 +23,9 @@ JURISDICTION_NAMES = {
     "DE": "Germany",
     "NL": "Netherlands",
 }
-INSTRUMENT_TYPES = ("treaty", "statute", "regulation", "directive", "case", "guidance", "case_study")
+INSTRUMENT_TYPES = ("treaty", "statute", "regulation", "directive", "case", "guidance", "case_study", "matter_document")
+# A client's document in a matter (kb/matters.py): indexed only in the matter's own index.
+MATTER_DOCUMENT = "matter_document"
 
 # Fixed namespace so passage ids stay the same across machines and runs.
 PASSAGE_NAMESPACE = uuid.UUID("5b2d7c1e-4f0a-4c55-9a43-0c3c8e2f6a11")
@@ -158,11 +160,16 @@ class SearchHit:
     provision_text: str = ""
     # The same provision in the other language's version of its instrument (kb.retrieve.Parallel).
     parallel: dict[str, str] | None = None
+    # Directive articles it implements, or national provisions implementing it (kb.transpositions).
+    transpositions: list[dict[str, Any]] = field(default_factory=list)
+    matter: str | None = None  # the matter whose document it is; None for the law
 
     def as_json(self) -> dict[str, Any]:
         return {
             **self.passage.as_json(),
             "parallel": self.parallel,
+            "transpositions": self.transpositions,
+            "matter": self.matter,
             "score": round(self.score, 6),
             "match": self.match,
             "more_passages": self.more_passages,

@@ -14,6 +14,7 @@ from kb import citations
 from kb.model import Passage, cites_within
 from kb.references import provision_label, reference_data
 from kb.retrieve import Searcher
+from kb.transpositions import transpositions
 
 # At most this many passages are listed as citing a provision.
 CITED_BY_LIMIT = 50
@@ -41,6 +42,8 @@ class Related:
     passage: Passage
     cites: list[Link] = field(default_factory=list)
     cited_by: list[Link] = field(default_factory=list)
+    # Transposition links (kb.transpositions), each with the passage at the other end where indexed.
+    transpositions: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -48,11 +51,31 @@ class Related:
             "citation": self.passage.citation,
             "cites": [link.as_json() for link in self.cites],
             "cited_by": [link.as_json() for link in self.cited_by],
+            "transpositions": self.transpositions,
         }
 
 
 def related(searcher: Searcher, passage: Passage) -> Related:
-    return Related(passage, resolve_cites(searcher, passage), cited_by(searcher, [passage])[passage.id])
+    return Related(
+        passage,
+        resolve_cites(searcher, passage),
+        cited_by(searcher, [passage])[passage.id],
+        resolve_transpositions(searcher, passage),
+    )
+
+
+def resolve_transpositions(searcher: Searcher, passage: Passage) -> list[dict[str, Any]]:
+    found = []
+    for link in transpositions(passage.citation):
+        target = searcher.cited_passage(link.citation)
+        found.append(
+            {
+                **link.as_json(),
+                "passage_id": target.id if target else None,
+                "document_id": target.document_id if target else None,
+            }
+        )
+    return found
 
 
 def resolve_cites(searcher: Searcher, passage: Passage) -> list[Link]:

@@ -20,6 +20,7 @@ from kb.store.registry import DocumentRecord
 from kb.text import terms, tokens
 from kb.thesaurus import expansions
 from kb.topics import topics_for
+from kb.transpositions import transpositions
 
 MAX_QUERY_CHARS = 2000
 MAX_LIMIT = 100
@@ -168,6 +169,7 @@ class Searcher:
         for hit in hits:
             hit.provision, hit.provision_text = self.provision_of(hit.passage)
             hit.parallel = self.parallel_of(hit.passage)
+            hit.transpositions = [t.as_json() for t in transpositions(hit.passage.citation)]
         if context:
             for hit in hits:
                 hit.context = self._neighbours(hit.passage)
@@ -374,7 +376,10 @@ class Searcher:
                     language = parts[0].meta.get("language") or ""
                     authentic = language in load_jurisdictions().languages(record.jurisdiction)
                     cache[key] = {
+                        "id": parts[0].id,
                         "document_id": other.document_id,
+                        "title": other.title,
+                        "url": parts[0].meta.get("url") or "",
                         "citation": ", ".join(dict.fromkeys(p.meta["citation"] for p in parts)),
                         "language": language,
                         "text": "\n\n".join(p.content or "" for p in parts),
@@ -590,3 +595,12 @@ def _reading_order(document: Document) -> tuple[int, int]:
 def _provision(path: list[str]) -> list[str]:
     """A passage's provision: its path without the paragraph pinpoint ("(1)", "(a)(15)(T)")."""
     return path[:-1] if path and path[-1].startswith("(") else path
+
+
+def interleave(first: list[SearchHit], second: list[SearchHit]) -> list[SearchHit]:
+    """Two rankings of different indexes (a matter's documents, the law) as one, rank by rank: their
+    scores are not comparable, their ranks are."""
+    merged: list[SearchHit] = []
+    for rank in range(max(len(first), len(second))):
+        merged += [hits[rank] for hits in (first, second) if rank < len(hits)]
+    return merged

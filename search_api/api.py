@@ -20,7 +20,7 @@ from kb.retrieve import SearchFilters
 from search_api import schemas
 from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library
-from search_api.security import require_read, require_write
+from search_api.security import caller, require_read, require_write
 
 router = APIRouter(prefix="/api")
 # Uploads are kept under their own name: what a file system takes (255 bytes, no control characters).
@@ -35,9 +35,14 @@ async def library(request: Request) -> Library:
 Lib = Annotated[Library, Depends(library)]
 
 
-def _search(lib: Library, query: schemas.SearchQuery) -> dict[str, Any]:
+def _search(lib: Library, query: schemas.SearchQuery, request: Request) -> dict[str, Any]:
     filters = SearchFilters(query.jurisdiction, query.type, query.language, query.topic, query.only)
-    return lib.search(query.q, filters, query.limit, query.facets, query.context).as_json()
+    user = None
+    if query.matter is not None:
+        user = caller(request)
+        if user is None:
+            raise HTTPException(401, "Searching a matter needs an API key: send X-API-Key.")
+    return lib.search(query.q, filters, query.limit, query.facets, query.context, query.matter, user).as_json()
 
 
 @router.get(
@@ -46,9 +51,9 @@ def _search(lib: Library, query: schemas.SearchQuery) -> dict[str, Any]:
     response_model_exclude_unset=True,  # a result has "context" only when it was asked for
     dependencies=[Depends(require_read)],
 )
-def search_get(lib: Lib, query: Annotated[schemas.SearchQuery, Query()]) -> dict[str, Any]:
+def search_get(lib: Lib, query: Annotated[schemas.SearchQuery, Query()], request: Request) -> dict[str, Any]:
     """Hybrid search with filters; as `kb search --json`. List parameters repeat: `jurisdiction=DE&jurisdiction=GB`."""
-    return _search(lib, query)
+    return _search(lib, query, request)
 
 
 @router.post(
@@ -57,9 +62,9 @@ def search_get(lib: Lib, query: Annotated[schemas.SearchQuery, Query()]) -> dict
     response_model_exclude_unset=True,
     dependencies=[Depends(require_read)],
 )
-def search_post(lib: Lib, body: schemas.SearchQuery) -> dict[str, Any]:
+def search_post(lib: Lib, body: schemas.SearchQuery, request: Request) -> dict[str, Any]:
     """Hybrid search with filters; as `kb search --json`."""
-    return _search(lib, body)
+    return _search(lib, body, request)
 
 
 @router.post("/ask", response_model=schemas.Draft, dependencies=[Depends(require_read)])
@@ -204,20 +209,26 @@ def upload(
     instrument_type: Annotated[str | None, Form(max_length=20)] = None,
     title: Annotated[str | None, Form(max_length=300)] = None,
 ) -> dict[str, Any]:
-    """Upload a file and index it (an API key is required)."""
+    """Upload a file and index it (an admin's API key is required)."""
+    name, content = read_upload(file, lib.settings.max_upload_mb)
+    report = lib.add_file(name, content, Overrides(jurisdiction, instrument_type, title))
+    if report.skipped:
+        raise HTTPException(422, f"The file was not indexed: {report.skipped[0][1]}")
+    return report.as_json()
+
+
+def read_upload(file: UploadFile, max_mb: int) -> tuple[str, bytes]:
+    """An uploaded file's name and bytes, once its kind, name and size are checked."""
     name = Path(file.filename or "").name
     if not name or not name.lower().endswith(SUPPORTED_SUFFIXES):
         raise HTTPException(415, f"Unsupported file {name!r}; upload one of: {', '.join(SUPPORTED_SUFFIXES)}.")
     if len(name.encode()) > MAX_FILE_NAME_BYTES or any(unicodedata.category(c) == "Cc" for c in name):
         raise HTTPException(400, f"A file name has at most {MAX_FILE_NAME_BYTES} bytes and no control characters.")
-    limit = lib.settings.max_upload_mb * 2**20
+    limit = max_mb * 2**20
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        raise HTTPException(413, f"The file is over the {lib.settings.max_upload_mb} MB upload limit.")
-    report = lib.add_file(name, content, Overrides(jurisdiction, instrument_type, title))
-    if report.skipped:
-        raise HTTPException(422, f"The file was not indexed: {report.skipped[0][1]}")
-    return report.as_json()
+        raise HTTPException(413, f"The file is over the {max_mb} MB upload limit.")
+    return name, content
 
 
 @router.delete(

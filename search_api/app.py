@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from search_api import api, web
+from search_api import api, matters, web
 from search_api.errors import STATUS, status_of
 from search_api.library import Library
 
@@ -47,6 +47,7 @@ def create_app(library: Library | Callable[[], Library], cors_origins: list[str]
     for kind in STATUS:
         app.add_exception_handler(kind, known_error)
     app.include_router(api.router)
+    app.include_router(matters.router)
     app.include_router(web.router)
     web.mount_static(app)
     return app

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from haystack.errors import FilterError
 
+from kb.accounts import AccountError
 from kb.collections import AlreadyThere, CollectionError, NoSuchCollection
+from kb.matters import MatterNotFound, MatterRefused
 from kb.retrieve import SearchError
 from kb.store import StoreError
 from search_api.library import NotFound
@@ -15,6 +17,9 @@ STATUS: dict[type[Exception], int] = {
     SearchError: 400,
     FilterError: 400,
     NotFound: 404,
+    MatterNotFound: 404,  # for a non-member too: a matter's existence is private
+    MatterRefused: 403,
+    AccountError: 400,
     NoSuchCollection: 404,
     AlreadyThere: 409,
     CollectionError: 400,

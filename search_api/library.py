@@ -5,22 +5,27 @@ parts themselves."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer, IngestReport
 from kb import export
+from kb.accounts import Accounts, User
 from kb.answer import Answerer, Draft
 from kb.collections import Collection, Collections, Item
 from kb.compare import Matrix, compare
 from kb.config import Settings
 from kb.jurisdictions import load_jurisdictions
-from kb.model import Passage
+from kb.matters import MatterNotFound, Matters
+from kb.model import MATTER_DOCUMENT, Passage
 from kb.related import cited_by, cites_in_outline, related
-from kb.retrieve import Searcher, SearchFilters, SearchResponse
+from kb.retrieve import Searcher, SearchFilters, SearchResponse, interleave
 from kb.topics import load_topics
+from kb.transpositions import transpositions
 
 
 class NotFound(LookupError):
@@ -34,17 +39,70 @@ class Library:
     answerer: Answerer
     indexer: Indexer
     collections: Collections
+    accounts: Accounts
+    matters: Matters
     _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _matter_searchers: dict[str, Searcher] = field(default_factory=dict, init=False, repr=False)
 
     def close(self) -> None:
         self.collections.close()
+        self.matters.close()
+        self.accounts.close()
         self.searcher.close()
 
     # --- research ------------------------------------------------------------------------
     def search(
-        self, query: str, filters: SearchFilters, limit: int = 10, facets: bool = False, context: bool = False
+        self,
+        query: str,
+        filters: SearchFilters,
+        limit: int = 10,
+        facets: bool = False,
+        context: bool = False,
+        matter: str | None = None,
+        user: User | None = None,
     ) -> SearchResponse:
-        return self.searcher.search(query, filters, limit, facets, context)
+        """The law; with a matter (for a member), the matter's documents and the law together."""
+        response = self.searcher.search(query, filters, limit, facets, context)
+        if matter is None:
+            return response
+        if user is None:
+            raise MatterNotFound(f"No matter {matter!r}.")
+        own = self._matter_searcher(matter, user)
+        found = own.search(query, SearchFilters(instrument_types=[MATTER_DOCUMENT]), limit, context=context).hits
+        for hit in found:
+            hit.matter = matter
+        self.matters.audit(matter, user, "searched", f"{len(found)} matter results")
+        response.hits = interleave(found, response.hits)[:limit]
+        return response
+
+    def _matter_searcher(self, matter: str, user: User) -> Searcher:
+        index = self.matters.index(matter, user)  # MatterNotFound for a non-member
+        if matter not in self._matter_searchers:
+            self._matter_searchers[matter] = Searcher(index, self.searcher.query_embedder, [], self.searcher.ranker)
+        return self._matter_searchers[matter]
+
+    # --- matters ----------------------------------------------------------------------------
+    def add_matter_file(self, matter: str, user: User, name: str, content: bytes) -> IngestReport:
+        """Keep a client's file encrypted in the matter and index it in the matter's own index. It
+        is parsed from a temporary copy in memory (/dev/shm) where the system has one."""
+        index = self.matters.index(matter, user)
+        kept = self.matters.keep_original(matter, user, name, content)
+        scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+        with self._write_lock, tempfile.TemporaryDirectory(dir=scratch) as folder:
+            path = Path(folder) / name
+            path.write_bytes(content)
+            report = Indexer(index, self.indexer.embedder).ingest([path], Overrides(instrument_type=MATTER_DOCUMENT))
+        if report.skipped:
+            kept.unlink(missing_ok=True)
+        else:
+            self.matters.audit(matter, user, "added document", ", ".join(d for _, d, _ in report.indexed))
+        return report
+
+    def erase_matter(self, matter: str, user: User) -> None:
+        self.matters.get(matter, user)
+        with self._write_lock:
+            self._matter_searchers.pop(matter, None)
+            self.matters.erase(matter, user)
 
     def ask(self, question: str, jurisdictions: list[str]) -> Draft:
         return self.answerer.ask(question, jurisdictions)
@@ -77,6 +135,7 @@ class Library:
                 "page": p.page,
                 "cites": cites[p.id],
                 "cited_by": [link.as_json() for link in citing[p.id]],
+                "transpositions": [t.as_json() for t in transpositions(p.citation)],
             }
             for p in passages
         ]

@@ -33,6 +33,11 @@ class SearchQuery(BaseModel):
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     facets: bool = Field(False, description="Count the best 100 passages by jurisdiction, type and topic.")
     context: bool = Field(False, description="Give each result's neighbouring passages in its provision.")
+    matter: str | None = Field(
+        None,
+        max_length=64,
+        description="A matter's id: search its documents and the law together (members only; a key is needed).",
+    )
 
 
 class AskBody(BaseModel):
@@ -99,16 +104,42 @@ class Context(BaseModel):
 
 
 class ParallelText(BaseModel):
+    id: str = Field(description="Its first passage.")
     document_id: str
+    title: str
+    url: str
     citation: str = Field(description='Its citation there: "§ 25 Abs. 4a AufenthG" beside "AufenthG, s 25(4a)".')
     language: str
     text: str
     relation: str = Field(description='"authentic German text" or "English translation".')
 
 
+class Transposition(BaseModel):
+    """A transposition link (corpus/transpositions.toml), seen from the passage it is shown beside."""
+
+    relation: str = Field(
+        description='"implements" (beside a national provision) or "implemented in" (beside a directive\'s article).'
+    )
+    citation: str = Field(
+        description='The provision at the other end: "Directive 2004/81/EC, art 8" or "§ 25 Abs. 4a AufenthG".'
+    )
+    about: str
+    basis: str = Field(
+        description='"national text" (the national instrument says it transposes the directive) or "subject" '
+        "(no provision-level statement found: the team matched what the provision does to what the article requires)."
+    )
+    source: str = Field(description="Where a lawyer can check the link.")
+
+
+class LinkedTransposition(Transposition):
+    passage_id: str | None = Field(description="The passage at the other end; null when the corpus does not hold it.")
+    document_id: str | None
+
+
 class SearchResult(Passage):
     """A passage found (SearchHit.as_json)."""
 
+    matter: str | None = Field(None, description="The matter whose document it is; null for the law.")
     score: float
     match: str = Field(description='"citation" when the query cited this provision, else "search".')
     more_passages: list[str] = Field(description="Ids of the provision's other passages.")
@@ -117,6 +148,9 @@ class SearchResult(Passage):
     context: Context | None = Field(None, description="Present when the search asked for context.")
     parallel: ParallelText | None = Field(
         None, description="The same provision in the other language's version of its instrument, where indexed."
+    )
+    transpositions: list[Transposition] = Field(
+        description="The directive articles it implements, or the national provisions implementing it."
     )
 
 
@@ -235,6 +269,7 @@ class OutlineEntry(BaseModel):
     page: int | None
     cites: list[OutlineCite] = Field(description="The provisions its text refers to.")
     cited_by: list[Link] = Field(description="The passages whose text refers to it.")
+    transpositions: list[Transposition] = Field(description="What it implements, or where it is implemented.")
 
 
 class Related(BaseModel):
@@ -244,6 +279,7 @@ class Related(BaseModel):
     citation: str
     cites: list[Link]
     cited_by: list[Link]
+    transpositions: list[LinkedTransposition]
 
 
 class Document(_DocumentFields):
@@ -343,3 +379,27 @@ class Health(BaseModel):
     passages: int
     store: Literal["embedded", "server"]
     drafter: Literal["extractive", "generative"]
+
+
+class MatterBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200, description="The matter's name, as its team knows it.")
+
+
+class MemberBody(BaseModel):
+    user: str = Field(min_length=1, max_length=64, description="The account to add.")
+
+
+class Matter(BaseModel):
+    """A client's private workspace (kb/matters.py)."""
+
+    id: str
+    name: str
+    owner: str
+    members: list[str]
+
+
+class AuditEntry(BaseModel):
+    at: str = Field(description="UTC, ISO 8601.")
+    user: str
+    action: str
+    detail: str = ""

@@ -296,3 +296,65 @@ def test_eu_law_is_in_scope_for_member_states_taking_part_only(directive: str):
     assert not scope.binds(directive, "EU", "GB")  # bound until 31 December 2020 only
     assert not scope.binds(directive, "EU", "US") and not scope.binds(directive, "EU", "DK")
     assert scope.layer("EU") == "regional"
+
+
+def test_transposition_links_read_both_ways():
+    from kb.transpositions import transpositions
+
+    def seen(citation: str) -> set[tuple[str, str]]:
+        return {(t.relation, t.citation) for t in transpositions(citation)}
+
+    assert ("implements", "Directive 2004/81/EC, art 8") in seen("§ 25 Abs. 4a AufenthG")
+    assert ("implements", "Directive 2004/81/EC, art 8") in seen("AufenthG, s 25(4a)")  # the translation too
+    assert seen("Vc 2000 (B) B8/3.1") == {
+        ("implements", "Directive 2004/81/EC, art 6"),
+        ("implements", "Directive 2004/81/EC, art 8"),
+    }
+    assert ("implemented in", "§ 233a StGB") in seen("Directive 2011/36/EU, art 2(1)")  # a part of the article
+    assert ("implemented in", "art. 273f Sr") in seen("Directive 2011/36/EU, art 2")
+    assert seen("AufenthG, s 25(5)") == set() and seen("Directive 2011/36/EU, art 20") == set()
+    assert seen("Directive 2011/36/EU, art 21") == set()  # not art 2's sub-unit, despite the prefix
+
+
+def test_a_transposition_link_without_its_source_is_refused(tmp_path: Path):
+    from kb.transpositions import load_links
+
+    (tmp_path / "transpositions.toml").write_text(
+        '[[link]]\ndirective = "Directive 2004/81/EC, art 8"\nabout = "x"\nnational = ["AufenthG, s 25(4a)"]\n'
+        'basis = "subject"\nsource = ""\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="source"):
+        load_links(tmp_path)
+
+
+def test_a_link_on_the_national_text_is_backed_by_that_text(corpus_searcher):
+    """A link whose basis is the national text: the instrument that holds the provision names the
+    directive (the AufenthG's list of the directives it transposes)."""
+    import re
+
+    from kb.transpositions import load_links
+
+    checked = 0
+    for link in load_links():
+        if link.basis != "national text":
+            continue
+        number = re.search(r"\d{4}/\d+", link.directive).group()
+        held = [p for p in map(corpus_searcher.cited_passage, link.national) if p is not None]
+        assert held, f"none of {link.national} is in the corpus"
+        text = " ".join(d.content or "" for d in corpus_searcher.index.passages(held[0].document_id))
+        assert number in text, f"{held[0].document_id} does not name {link.directive}"
+        checked += 1
+    assert checked
+
+
+def test_search_results_and_related_carry_transpositions(corpus_searcher):
+    from kb.related import related
+
+    hit = corpus_searcher.search("AufenthG, s 25(4a)").hits[0]
+    assert hit.passage.citation.startswith("AufenthG, s 25(4a)")
+    assert {"relation": "implements", "citation": "Directive 2004/81/EC, art 8"}.items() <= hit.transpositions[
+        0
+    ].items()
+    links = related(corpus_searcher, hit.passage).transpositions
+    assert links and links[0]["passage_id"] is None  # the 2004 Directive is not in the corpus

@@ -127,3 +127,18 @@ def test_the_dense_model_reads_queries_and_passages_each_its_own_way(dense_encod
 def test_a_citation_in_either_form_finds_the_provision_in_both_versions(searcher: Searcher, query: str):
     cited = [h.passage.citation for h in searcher.search(query, limit=3).hits if h.match == "citation"]
     assert sorted(cited) == ["MusterG, s 2", "§ 2 MusterG"]
+
+
+def test_an_english_answer_quotes_the_authentic_text_with_the_translation_beside_it(searcher: Searcher):
+    from eval.answers import sentence_supported
+    from kb.answer import Answerer
+
+    draft = Answerer(searcher).ask("Can a victim of trafficking stay in Germany while the criminal case runs?")
+    lines = draft.by_jurisdiction["DE"]
+    authentic = [i for i, line in enumerate(lines) if line.startswith("§ 2 MusterG (authentic German text): ")]
+    translation = [i for i, line in enumerate(lines) if line.startswith("MusterG, s 2 (English translation): ")]
+    assert authentic and translation and authentic[0] == translation[0] - 1  # the original first, its translation next
+    assert sum(line.startswith(("§ 2 MusterG", "MusterG, s 2")) for line in lines) == len(authentic) + len(translation)
+    cited = {c.citation: c for c in draft.citations}
+    assert cited["§ 2 MusterG"].document_id == "musterg-de" and cited["MusterG, s 2"].document_id == "musterg-en"
+    assert all(sentence_supported(line, draft) for line in lines)  # each quote is in the source it cites

@@ -431,3 +431,23 @@ def test_us_code_parts_are_cited_as_deep_as_their_text_goes():
         ("8 U.S.C. § 1101(a)(15)-(16)", "(U) "),  # (a)(15)(U) and (a)(16)
     ]
     assert "\n\n".join(p.text for p in passages) == "\n\n".join(units)
+
+
+def test_an_email_loads_with_its_headers_and_plain_body(tmp_path: Path):
+    message = tmp_path / "referral.eml"
+    message.write_bytes(
+        b"From: Case Worker <worker@example.org>\r\nTo: lawyer@example.org\r\nSubject: Referral of a client\r\n"
+        b"Date: Mon, 2 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        b"Her passport was taken by the employer on arrival. She worked =\r\nsixteen hours a day.\r\n"
+        b"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>HTML copy</p>\r\n--b--\r\n"
+    )
+    text = "\n".join(block.text for block in load_file(message).blocks)
+    assert "Subject: Referral of a client" in text and "From: Case Worker <worker@example.org>" in text
+    assert "She worked sixteen hours a day." in text  # the quoted-printable soft break undone
+    assert "HTML copy" not in text  # the plain part is read, not both
+    broken = tmp_path / "empty.eml"
+    broken.write_bytes(b"From: a@example.org\r\nContent-Type: image/png\r\n\r\n\x89PNG")
+    with pytest.raises(LoadError, match="without a text body"):
+        load_file(broken)

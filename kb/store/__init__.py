@@ -19,15 +19,13 @@ def open_store(settings: Settings, collection: str | None = None) -> PassageStor
     return EdgeDocumentStore(path)
 
 
-def open_registry(settings: Settings) -> DocumentRegistry:
-    return DocumentRegistry(open_store(settings, f"{settings.collection}-documents"))
-
-
-def open_index(settings: Settings) -> LiveIndex:
-    """The configured passage store and registry as one live index; close it when done."""
-    store = open_store(settings)
+def open_index(settings: Settings, collection: str | None = None) -> LiveIndex:
+    """The configured passage store and registry as one live index (or those of another
+    collection: a matter's own); close it when done."""
+    collection = collection or settings.collection
+    store = open_store(settings, collection)
     try:
-        registry = open_registry(settings)
+        registry = DocumentRegistry(open_store(settings, f"{collection}-documents"))
     except BaseException:
         store.close()
         raise
@@ -44,6 +42,5 @@ __all__ = [
     "ShardedEdgeStore",
     "StoreError",
     "open_index",
-    "open_registry",
     "open_store",
 ]

@@ -1,5 +1,6 @@
 """The embedded store: one Qdrant Edge shard (the real Qdrant engine, in-process)."""
 
+import shutil
 from collections import OrderedDict
 from contextlib import ExitStack
 from pathlib import Path
@@ -190,6 +191,13 @@ class EdgeDocumentStore:
     def close(self) -> None:
         self._shard.close()
         self._lock.close()
+
+    def drop(self) -> None:
+        # Deleted points stay in a shard's segments and write-ahead log until they are rewritten:
+        # only removing the folder leaves nothing of them.
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.path.with_name(self.path.name + ".lock").unlink(missing_ok=True)
 
     # --- helpers -------------------------------------------------------------------------
     def _query(self, query: Any, filters: dict[str, Any] | None, top_k: int) -> list[Document]:

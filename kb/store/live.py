@@ -177,6 +177,11 @@ class LiveIndex:
         self.store.close()
         self.registry.close()
 
+    def drop(self) -> None:
+        """Close the index and delete its passages and registry with every file they kept."""
+        self.store.drop()
+        self.registry.drop()
+
 
 def _is_live(document: Document, records: dict[str, DocumentRecord]) -> bool:
     record = records.get(document.meta.get("document_id", ""))

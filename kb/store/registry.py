@@ -51,3 +51,6 @@ class DocumentRegistry:
 
     def close(self) -> None:
         self.store.close()
+
+    def drop(self) -> None:
+        self.store.drop()

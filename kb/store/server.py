@@ -183,6 +183,11 @@ class ServerDocumentStore:
         )
         return result["documents"]
 
+    def drop(self) -> None:
+        # Qdrant removes a deleted collection's segments and write-ahead log from its storage.
+        self.store.client.delete_collection(self._init["collection"])
+        self.close()
+
     def optimize(self) -> None:
         """A server builds its indexes in the background."""
 

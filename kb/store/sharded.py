@@ -7,6 +7,7 @@ opens. Searches run on every shard and merge: each leg (dense, BM25) by its scor
 weighted reciprocal rank fusion as one shard. BM25's IDF is per shard, as in a Qdrant cluster.
 """
 
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -148,6 +149,10 @@ class ShardedEdgeStore:
     def close(self) -> None:
         for shard in self._shards:
             shard.close()
+
+    def drop(self) -> None:
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
 
     # --- helpers -------------------------------------------------------------------------
     def _seal_and_open(self) -> None:

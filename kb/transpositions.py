@@ -1,0 +1,81 @@
+"""Transposition links: which national provision implements which article of an EU directive, each
+with what it stands on and where to check it (corpus/transpositions.toml). Read both ways: beside a
+directive's article, "implemented in"; beside a national provision, "implements"."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kb.model import cites_within
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+BASES = ("national text", "subject")
+
+
+@dataclass(frozen=True)
+class Transposition:
+    relation: str  # "implements" (seen from the national provision) or "implemented in" (from the directive)
+    citation: str  # the provision at the other end
+    about: str
+    basis: str
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "relation": self.relation,
+            "citation": self.citation,
+            "about": self.about,
+            "basis": self.basis,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Link:
+    directive: str
+    national: tuple[str, ...]
+    about: str
+    basis: str
+    source: str
+
+
+def _touches(citation: str, provision: str) -> bool:
+    """A passage meets a link's provision when it is that provision, a part of it, or holds it."""
+    return cites_within(citation, provision) or cites_within(provision, citation)
+
+
+@lru_cache
+def load_links(corpus: Path = CORPUS) -> tuple[Link, ...]:
+    path = corpus / "transpositions.toml"
+    if not path.exists():
+        return ()
+    links = []
+    for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("link", []):
+        if entry.get("basis") not in BASES or not entry.get("source") or not entry.get("national"):
+            raise ValueError(f"{path}: each link needs national provisions, a basis in {BASES} and a source: {entry}")
+        links.append(
+            Link(entry["directive"], tuple(entry["national"]), entry["about"], entry["basis"], entry["source"])
+        )
+    return tuple(links)
+
+
+def transpositions(citation: str, links: tuple[Link, ...] | None = None) -> list[Transposition]:
+    """The links a provision takes part in: what it implements, or where it is implemented."""
+    found: dict[tuple[str, str], Transposition] = {}
+    for link in load_links() if links is None else links:
+        if _touches(citation, link.directive):
+            for national in link.national:
+                found.setdefault(
+                    ("implemented in", national),
+                    Transposition("implemented in", national, link.about, link.basis, link.source),
+                )
+        elif any(_touches(citation, national) for national in link.national):
+            found.setdefault(
+                ("implements", link.directive),
+                Transposition("implements", link.directive, link.about, link.basis, link.source),
+            )
+    return list(found.values())

@@ -1,0 +1,185 @@
+"""Matters through a real server: a client's file is seen by its members only, by no read path of
+anyone else, and leaves no byte under the data directory once erased."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+
+from ingest.metadata import Overrides
+from kb.accounts import Accounts, User
+from kb.config import Settings
+from kb.matters import MatterNotFound, MatterRefused, Matters
+from kb.text import terms
+
+from .conftest import FIXTURES
+from .serving import serving
+
+# A word no text but the client's holds, and its forms an index could keep.
+TOKEN = "zqxjvkwplm"
+STATEMENT = (
+    f"Statement of the client {TOKEN.capitalize()}.\n\n"
+    "I was recruited in my home town with the promise of a job in a restaurant. On arrival the employer "
+    "took my passport and said I owed him the cost of the journey. I worked sixteen hours a day and was "
+    f"never paid. Reference {TOKEN}.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, model_cache):
+    from cli.wiring import open_library
+    from search_api.app import create_app
+
+    data = tmp_path_factory.mktemp("matters-data")
+    docs = tmp_path_factory.mktemp("matters-docs")
+    shutil.copytree(FIXTURES / "legal", docs, dirs_exist_ok=True)
+    library = open_library(Settings(data_dir=data, secret_key=Fernet.generate_key().decode()))
+    library.indexer.ingest([docs], Overrides())
+    keys = {name: library.accounts.add(name, role) for name, role in [("alice", "lawyer"), ("bob", "lawyer")]}
+    keys["rita"] = library.accounts.add("rita", "reader")
+    with serving(create_app(library)) as url:
+        yield url, keys, data
+    library.close()
+
+
+def _client(served, who: str | None) -> httpx.Client:
+    url, keys, _ = served
+    headers = {"X-API-Key": keys[who]} if who else {}
+    return httpx.Client(base_url=url, headers=headers, timeout=300)
+
+
+def _matter_with_statement(served) -> tuple[str, str]:
+    with _client(served, "alice") as alice:
+        created = alice.post("/api/matters", json={"name": f"Client {TOKEN}"})
+        assert created.status_code == 201, created.text
+        matter = created.json()["id"]
+        uploaded = alice.post(
+            f"/api/matters/{matter}/documents", files={"file": (f"statement-{TOKEN}.txt", STATEMENT.encode())}
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        return matter, uploaded.json()["indexed"][0]["document_id"]
+
+
+def test_matters_need_a_key_and_a_lawyer_to_open_one(served):
+    with _client(served, None) as anonymous, _client(served, "rita") as rita:
+        assert anonymous.get("/api/matters").status_code == 401
+        assert anonymous.post("/api/matters", json={"name": "x"}).status_code == 401
+        assert anonymous.get("/api/search", params={"q": "passport", "matter": "x"}).status_code == 401
+        refused = rita.post("/api/matters", json={"name": "x"})
+        assert refused.status_code == 403 and "lawyer" in refused.json()["detail"]
+
+
+def test_a_matter_is_found_with_the_law_by_its_members_only(served):
+    matter, _ = _matter_with_statement(served)
+    with _client(served, "alice") as alice, _client(served, "bob") as bob:
+        found = alice.get("/api/search", params={"q": "employer took my passport", "matter": matter}).json()
+        marked = {hit["matter"] for hit in found["results"]}
+        assert marked == {matter, None}  # the client's statement and the law, each marked
+        assert any(TOKEN in hit["text"] for hit in found["results"] if hit["matter"] == matter)
+        assert [m["id"] for m in alice.get("/api/matters").json()] == [matter]
+        assert bob.get("/api/matters").json() == []
+        assert bob.get(f"/api/matters/{matter}").status_code == 404  # not 403: its existence is private
+        assert bob.get("/api/search", params={"q": "passport", "matter": matter}).status_code == 404
+        assert bob.get(f"/api/matters/{matter}/audit").status_code == 404
+        assert alice.post(f"/api/matters/{matter}/members", json={"user": "bob"}).status_code == 200
+        shared = bob.get("/api/search", params={"q": "employer took my passport", "matter": matter}).json()
+        assert any(hit["matter"] == matter for hit in shared["results"])
+        assert bob.get(f"/api/matters/{matter}/audit").status_code == 403  # the owner's only
+        assert bob.delete(f"/api/matters/{matter}").status_code == 403
+        assert alice.delete(f"/api/matters/{matter}/members/bob").status_code == 200
+        assert bob.get(f"/api/matters/{matter}").status_code == 404
+        log = alice.get(f"/api/matters/{matter}/audit").json()
+        assert [e["action"] for e in log][:2] == ["created matter", "added document"]
+        assert {"added member bob", "removed member bob", "searched"} <= {e["action"] for e in log}
+        assert "passport" not in str(log)  # who did what, never the text
+        assert alice.delete(f"/api/matters/{matter}").status_code == 204
+
+
+def test_no_read_path_of_a_non_member_returns_a_matters_text(served):
+    matter, document_id = _matter_with_statement(served)
+    words = "statement of the client: recruited for a restaurant, the employer took my passport, reference"
+    reads = [  # the queries do not hold the token: a response holding it would hold the matter's text
+        ("GET", "/api/search", {"params": {"q": words, "facets": True}}),
+        ("POST", "/api/search", {"json": {"q": words, "limit": 50, "context": True}}),
+        ("POST", "/api/ask", {"json": {"question": "The employer took my passport, can I stay?"}}),
+        ("POST", "/api/compare", {"json": {"jurisdictions": ["US"], "topics": ["temporary_residence"]}}),
+        ("GET", "/api/documents", {}),
+        ("GET", "/api/collections", {}),
+        ("GET", "/api/export", {"params": {"topic": "identification", "format": "markdown"}}),
+    ]
+    for who in ("bob", "rita", None):
+        with _client(served, who) as client:
+            for method, path, extra in reads:
+                response = client.request(method, path, **extra)
+                assert response.status_code < 500, (who, path, response.text)
+                assert TOKEN not in response.text.lower(), (who, path)
+            assert client.get("/api/search", params={"q": TOKEN, "matter": matter}).status_code in (401, 404)
+            assert client.get(f"/api/documents/{document_id}").status_code == 404  # the law's documents only
+    with _client(served, "alice") as alice:
+        hits = alice.get("/api/search", params={"q": TOKEN, "matter": matter}).json()["results"]
+        passage_id = next(hit["id"] for hit in hits if hit["matter"] == matter)
+        assert alice.get(f"/api/passages/{passage_id}").status_code == 404  # the public passage routes read the law
+        assert alice.delete(f"/api/matters/{matter}").status_code == 204
+
+
+def _files_holding(folder: Path, needles: list[bytes]) -> list[str]:
+    return [
+        str(path)
+        for path in folder.rglob("*")
+        if path.is_file() and any(needle in path.read_bytes().lower() for needle in needles)
+    ]
+
+
+def test_an_erased_matter_leaves_no_byte_of_its_text(served):
+    _, _, data = served
+    matter, _ = _matter_with_statement(served)
+    forms = {TOKEN, *terms(TOKEN)}  # as written, and as the BM25 leg stems it
+    needles = [form.encode(encoding) for form in forms for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
+    held = _files_holding(data, needles)
+    assert held  # the index holds it in clear (vectors and passages are not encrypted)...
+    originals = list((data / "matters" / matter / "files").iterdir())
+    assert originals and not _files_holding(data / "matters" / matter / "files", needles)  # ...the originals are
+    with _client(served, "alice") as alice:
+        assert alice.delete(f"/api/matters/{matter}").status_code == 204
+        assert alice.get(f"/api/matters/{matter}").status_code == 404
+        assert alice.get("/api/search", params={"q": TOKEN, "matter": matter}).status_code == 404
+    assert _files_holding(data, needles) == []
+    assert not any(matter in path.name for path in data.rglob("*"))
+
+
+def test_originals_are_encrypted_with_the_servers_key_and_refused_without_one(tmp_path: Path):
+    owner = User("alice", "lawyer")
+    key = Fernet.generate_key().decode()
+    with_key = Matters(tmp_path / "a", lambda name: None, key)
+    matter = with_key.create("Client A", owner)
+    kept = with_key.keep_original(matter.id, owner, "statement.txt", STATEMENT.encode())
+    assert TOKEN.encode() not in kept.read_bytes()
+    assert with_key.original(kept) == ("statement.txt", STATEMENT.encode())
+    with pytest.raises(MatterNotFound):
+        with_key.keep_original(matter.id, User("bob", "lawyer"), "x.txt", b"x")
+    with_key.close()
+    without = Matters(tmp_path / "b", lambda name: None, None)
+    other = without.create("Client B", owner)
+    with pytest.raises(MatterRefused, match="KB_SECRET_KEY"):
+        without.keep_original(other.id, owner, "statement.txt", b"text")
+    without.close()
+
+
+def test_keys_are_shown_once_kept_as_hashes_and_stop_working_when_reset_or_removed(tmp_path: Path):
+    accounts = Accounts(tmp_path / "accounts.sqlite3")
+    key = accounts.add("Alice", "lawyer")
+    assert accounts.by_key(key) == User("alice", "lawyer")
+    assert key.encode() not in (tmp_path / "accounts.sqlite3").read_bytes()
+    assert accounts.by_key(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
+    new = accounts.reset_key("alice")
+    assert accounts.by_key(key) is None and accounts.by_key(new) == User("alice", "lawyer")
+    accounts.set_password("alice", "correct horse battery")
+    assert accounts.by_password("alice", "correct horse battery") == User("alice", "lawyer")
+    assert accounts.by_password("alice", "wrong horse battery") is None
+    accounts.remove("alice")
+    assert accounts.by_key(new) is None and accounts.users() == []
+    accounts.close()
