@@ -11,6 +11,7 @@ from kb.store import StoreError
 app = typer.Typer(help="Haven: cited legal research on the rights of trafficked migrants.", no_args_is_help=True)
 for command in (index.ingest, research.search, research.ask, research.compare, index.show, index.remove, index.stats):
     app.command()(command)
+app.command("analyse")(research.analyse_file)
 app.command()(serve.serve)
 app.add_typer(collections.collection_app, name="collection")
 app.add_typer(users.user_app, name="user")

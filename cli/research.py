@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from cli.console import fail, out
 from cli.wiring import answerer, open_searcher
+from kb.analyse import analyse
 from kb.compare import NOT_FOUND
 from kb.compare import compare as build_matrix
 from kb.config import get_settings
@@ -154,3 +156,40 @@ def compare(
             cells.append("\n".join(escape(c.citation) for c in provisions) or f"[dim]{NOT_FOUND}[/dim]")
         table.add_row(escape(labels.get(topic, topic)), *cells)
     out.print(table)
+
+
+def analyse_file(
+    file: Annotated[Path, typer.Argument(help="A client's statement: text, Markdown, HTML, DOCX, PDF or e-mail.")],
+    jurisdiction: Annotated[
+        list[str] | None,
+        typer.Option("--jurisdiction", "-j", help="Repeatable: the law to apply (its own law and its treaties)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """The legal issues a statement raises (offence elements, victims' rights), the sentences that raise
+    each, and the provisions that apply. The statement is read locally and never indexed."""
+    from ingest.load import LoadError, load_file
+
+    try:
+        text = "\n\n".join(block.text for block in load_file(file).blocks)
+    except (LoadError, OSError) as error:
+        fail(f"{file}: {error}")
+    with open_searcher(get_settings()) as searcher:
+        try:
+            analysis = analyse(searcher, text, [j.upper() for j in jurisdiction or []])
+        except SearchError as error:
+            fail(error)
+    result = analysis.as_json()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for code, found in result["jurisdictions"].items():
+        out.print(f"[bold]{escape(code or 'Every jurisdiction')}[/bold]")
+        for issue in found["issues"]:
+            out.print(f"  [bold]{escape(issue['label'])}[/bold] [dim]({issue['kind']})[/dim]")
+            for sentence in issue["sentences"]:
+                out.print(f"    [dim]“{escape(sentence['text'][:160])}”[/dim]", highlight=False)
+            for provision in issue["provisions"]:
+                out.print(f"    → {escape(provision['citation'])} {escape(provision['heading'])}", highlight=False)
+        ranked = "; ".join(p["citation"] for p in found["provisions"])
+        out.print(f"  [bold]Provisions, best first:[/bold] {escape(ranked)}", highlight=False)

@@ -13,17 +13,18 @@ from typing import Any
 
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer, IngestReport
-from kb import export
+from kb import export, pii
 from kb.accounts import Accounts, User
+from kb.analyse import analyse
 from kb.answer import Answerer, Draft
 from kb.collections import Collection, Collections, Item
 from kb.compare import Matrix, compare
 from kb.config import Settings
 from kb.jurisdictions import load_jurisdictions
-from kb.matters import MatterNotFound, Matters
+from kb.matters import MatterNotFound, MatterRefused, Matters
 from kb.model import MATTER_DOCUMENT, Passage
 from kb.related import cited_by, cites_in_outline, related
-from kb.retrieve import Searcher, SearchFilters, SearchResponse, interleave
+from kb.retrieve import Searcher, SearchError, SearchFilters, SearchResponse, interleave
 from kb.topics import load_topics
 from kb.transpositions import transpositions
 
@@ -94,9 +95,49 @@ class Library:
             report = Indexer(index, self.indexer.embedder).ingest([path], Overrides(instrument_type=MATTER_DOCUMENT))
         if report.skipped:
             kept.unlink(missing_ok=True)
-        else:
-            self.matters.audit(matter, user, "added document", ", ".join(d for _, d, _ in report.indexed))
+        for _, document_id, _ in report.indexed:
+            found = pii.counts(*self.matter_text(matter, user, document_id))
+            listed = ", ".join(f"{kind} {n}" for kind, n in sorted(found.items())) or "none found"
+            self.matters.audit(matter, user, "added document", f"{document_id} (personal data: {listed})")
         return report
+
+    def matter_documents(self, matter: str, user: User) -> list[dict[str, Any]]:
+        records = self.matters.index(matter, user).records().values()
+        return sorted((_record_json(r) for r in records), key=lambda d: d["title"])
+
+    def matter_text(self, matter: str, user: User, document_id: str) -> tuple[str, str]:
+        """A matter document's text in reading order, and its language."""
+        index = self.matters.index(matter, user)
+        if index.record(document_id) is None:
+            raise NotFound(f"No document {document_id!r} in this matter.")
+        passages = [Passage.from_document(d) for d in index.passages(document_id)]
+        return "\n\n".join(p.text for p in passages), passages[0].language if passages else "en"
+
+    def analyse(
+        self, matter: str, user: User, jurisdictions: list[str], document_id: str | None, text: str | None
+    ) -> dict[str, Any]:
+        """The issues a client's statement raises and the law that applies, per jurisdiction."""
+        self.matters.get(matter, user)
+        if document_id:
+            text = self.matter_text(matter, user, document_id)[0]
+        if not text or not text.strip():
+            raise SearchError("Give the statement: a document_id of the matter, or its text.")
+        unknown = sorted(set(jurisdictions) - self.searcher.known_values("jurisdiction"))
+        if unknown:
+            raise SearchError(f"Unknown jurisdiction {', '.join(unknown)}.")
+        analysis = analyse(self.searcher, text, jurisdictions).as_json()
+        self.matters.audit(matter, user, "analysed", document_id or "pasted text")
+        return analysis
+
+    def export_matter_document(self, matter: str, user: User, document_id: str, redact: bool) -> str:
+        """A matter document as Markdown for use outside the matter: its personal data redacted,
+        unless the matter's owner asks for it whole."""
+        if not redact and self.matters.get(matter, user).owner != user.name:
+            raise MatterRefused("Only the matter's owner may export a document without redaction.")
+        text, language = self.matter_text(matter, user, document_id)
+        shown = pii.redact(text, language) if redact else text
+        self.matters.audit(matter, user, "exported document", f"{document_id} ({'redacted' if redact else 'whole'})")
+        return f"# {document_id}\n\n{shown}\n"
 
     def erase_matter(self, matter: str, user: User) -> None:
         self.matters.get(matter, user)

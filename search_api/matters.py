@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Response, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Response, UploadFile
+from fastapi.responses import PlainTextResponse
 
 from kb.accounts import User
 from search_api import schemas
@@ -62,6 +63,33 @@ def add_document(
     if report.skipped:
         raise HTTPException(422, f"The file was not indexed: {report.skipped[0][1]}")
     return report.as_json()
+
+
+@router.get("/{matter_id}/documents", response_model=list[schemas.DocumentSummary])
+def documents(lib: Lib, user: Caller, matter_id: str) -> list[dict[str, Any]]:
+    """The matter's documents."""
+    return lib.matter_documents(matter_id, user)
+
+
+@router.get("/{matter_id}/documents/{document_id}/export", response_class=PlainTextResponse)
+def export_document(
+    lib: Lib,
+    user: Caller,
+    matter_id: str,
+    document_id: str,
+    redact: Annotated[
+        bool, Query(description="Personal data replaced by its kind; false: whole (the owner only).")
+    ] = True,
+) -> str:
+    """A matter document as Markdown, for use outside the matter."""
+    return lib.export_matter_document(matter_id, user, document_id, redact)
+
+
+@router.post("/{matter_id}/analyse", response_model=schemas.Analysis)
+def analyse(lib: Lib, user: Caller, matter_id: str, body: schemas.AnalyseBody) -> dict[str, Any]:
+    """The legal issues a client's statement raises (offence elements and victims' rights), each with
+    the sentences that raise it and the provisions that apply in each jurisdiction asked."""
+    return lib.analyse(matter_id, user, body.jurisdictions, body.document_id, body.text)
 
 
 @router.get("/{matter_id}/audit", response_model=list[schemas.AuditEntry])

@@ -403,3 +403,43 @@ class AuditEntry(BaseModel):
     user: str
     action: str
     detail: str = ""
+
+
+class AnalyseBody(BaseModel):
+    jurisdictions: list[str] = Field(min_length=1, max_length=10, description="The law to apply: jurisdiction codes.")
+    document_id: str | None = Field(None, max_length=200, description="A document of the matter: the statement.")
+    text: str | None = Field(None, max_length=20000, description="Or the statement's text itself.")
+
+
+class StatementSentence(BaseModel):
+    text: str
+    start: int = Field(description="Where it starts in the statement (spaces run together).")
+    end: int
+
+
+class AppliedProvision(BaseModel):
+    id: str
+    citation: str
+    document_id: str
+    jurisdiction: str
+    heading: str
+    text: str
+    url: str
+
+
+class RaisedIssue(BaseModel):
+    id: str = Field(description="An issue of corpus/issues.toml.")
+    label: str
+    kind: str = Field(description='"offence element" or "victim\'s right".')
+    sentences: list[StatementSentence] = Field(description="The statement's sentences that raise it.")
+    provisions: list[AppliedProvision] = Field(description="The provisions that apply to it in this jurisdiction.")
+
+
+class JurisdictionAnalysis(BaseModel):
+    issues: list[RaisedIssue]
+    provisions: list[AppliedProvision] = Field(description="The provisions the whole statement engages, best first.")
+
+
+class Analysis(BaseModel):
+    language: str
+    jurisdictions: dict[str, JurisdictionAnalysis]

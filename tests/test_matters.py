@@ -22,7 +22,8 @@ from .serving import serving
 # A word no text but the client's holds, and its forms an index could keep.
 TOKEN = "zqxjvkwplm"
 STATEMENT = (
-    f"Statement of the client {TOKEN.capitalize()}.\n\n"
+    "Statement of the client.\n\n"
+    f"My name is {TOKEN.capitalize()} Okoro and my phone number is 07700 900777. "
     "I was recruited in my home town with the promise of a job in a restaurant. On arrival the employer "
     "took my passport and said I owed him the cost of the journey. I worked sixteen hours a day and was "
     f"never paid. Reference {TOKEN}.\n"
@@ -183,3 +184,48 @@ def test_keys_are_shown_once_kept_as_hashes_and_stop_working_when_reset_or_remov
     accounts.remove("alice")
     assert accounts.by_key(new) is None and accounts.users() == []
     accounts.close()
+
+
+def test_a_statement_is_analysed_into_issues_with_their_sentences_and_provisions(served):
+    matter, document_id = _matter_with_statement(served)
+    with _client(served, "alice") as alice, _client(served, "bob") as bob:
+        analysed = alice.post(
+            f"/api/matters/{matter}/analyse", json={"jurisdictions": ["US"], "document_id": document_id}
+        )
+        assert analysed.status_code == 200, analysed.text
+        found = analysed.json()["jurisdictions"]["US"]
+        issues = {issue["id"]: issue for issue in found["issues"]}
+        assert {"recruitment_by_deception", "withheld_documents", "debt_bondage", "forced_labour"} <= set(issues)
+        assert "took my passport" in issues["withheld_documents"]["sentences"][0]["text"]
+        assert all(p["jurisdiction"] in {"US", "UN"} for p in found["provisions"])  # the law asked for only
+        assert found["provisions"] and all(p["citation"] for p in found["provisions"])
+        missing = alice.post(f"/api/matters/{matter}/analyse", json={"jurisdictions": ["US"]})
+        assert missing.status_code == 400 and "statement" in missing.json()["detail"]
+        unknown = alice.post(f"/api/matters/{matter}/analyse", json={"jurisdictions": ["ZZ"], "text": "x y z"})
+        assert unknown.status_code == 400
+        assert (
+            bob.post(f"/api/matters/{matter}/analyse", json={"jurisdictions": ["US"], "text": "x"}).status_code == 404
+        )
+        assert alice.delete(f"/api/matters/{matter}").status_code == 204
+
+
+def test_a_document_leaves_its_matter_redacted_unless_the_owner_asks(served):
+    matter, document_id = _matter_with_statement(served)
+    with _client(served, "alice") as alice, _client(served, "bob") as bob:
+        listed = alice.get(f"/api/matters/{matter}/documents").json()
+        assert [d["id"] for d in listed] == [document_id]
+        exported = alice.get(f"/api/matters/{matter}/documents/{document_id}/export")
+        assert exported.status_code == 200 and "[PERSON]" in exported.text
+        assert TOKEN.capitalize() not in exported.text and "took my passport" in exported.text
+        assert "07700 900777" not in exported.text and "[PHONE_NUMBER]" in exported.text
+        whole = alice.get(f"/api/matters/{matter}/documents/{document_id}/export", params={"redact": False})
+        assert TOKEN.capitalize() in whole.text
+        assert alice.post(f"/api/matters/{matter}/members", json={"user": "bob"}).status_code == 200
+        assert (
+            bob.get(f"/api/matters/{matter}/documents/{document_id}/export", params={"redact": False}).status_code
+            == 403
+        )
+        log = alice.get(f"/api/matters/{matter}/audit").json()
+        added = next(e for e in log if e["action"] == "added document")
+        assert "personal data: PERSON" in added["detail"] and TOKEN.capitalize() not in str(log)
+        assert alice.delete(f"/api/matters/{matter}").status_code == 204

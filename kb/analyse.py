@@ -1,0 +1,153 @@
+"""From a client's facts to the law: the legal issues a statement raises (corpus/issues.toml), each
+with the sentences that raise it and the provisions that apply in each jurisdiction asked, cited as
+search cites them; and one ranked list of the provisions the whole statement engages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kb.answer import law_types
+from kb.model import SearchHit
+from kb.query_language import query_language
+from kb.retrieve import MAX_QUERY_CHARS, Searcher, SearchFilters
+from kb.statements import statements
+
+ISSUES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "issues.toml"
+PROVISIONS_PER_ISSUE = 3
+RANKED = 10
+RRF_K = 10
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str
+    label: str
+    kind: str
+    query: str
+    pattern: re.Pattern[str]
+
+
+@lru_cache
+def load_issues(path: Path = ISSUES_FILE) -> tuple[Issue, ...]:
+    issues = []
+    for issue_id, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        cues = sorted((c.lower() for c in entry["cues"]), key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + ")")
+        issues.append(Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern))
+    return tuple(issues)
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Raised:
+    issue: Issue
+    sentences: list[Sentence]
+    provisions: dict[str, list[SearchHit]] = field(default_factory=dict)  # jurisdiction -> hits
+
+    def as_json(self, code: str) -> dict[str, Any]:
+        return {
+            "id": self.issue.id,
+            "label": self.issue.label,
+            "kind": self.issue.kind,
+            "sentences": [s.as_json() for s in self.sentences],
+            "provisions": [_cited(hit) for hit in self.provisions.get(code, [])],
+        }
+
+
+@dataclass
+class Analysis:
+    language: str
+    issues: list[Raised]
+    ranked: dict[str, list[SearchHit]]  # jurisdiction -> the provisions the statement engages, best first
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "jurisdictions": {
+                code: {
+                    "issues": [raised.as_json(code) for raised in self.issues],
+                    "provisions": [_cited(hit) for hit in hits],
+                }
+                for code, hits in self.ranked.items()
+            },
+        }
+
+
+def _cited(hit: SearchHit) -> dict[str, Any]:
+    p = hit.passage
+    return {
+        "id": p.id,
+        "citation": p.citation,
+        "document_id": p.document_id,
+        "jurisdiction": p.jurisdiction,
+        "heading": p.heading,
+        "text": p.text,
+        "url": p.url,
+    }
+
+
+def sentences_of(text: str, language: str) -> list[Sentence]:
+    """The statement's sentences with their places in it (what a lawyer checks a finding against)."""
+    found, cursor = [], 0
+    flat = re.sub(r"\s+", " ", text)
+    for sentence in statements(text, language):
+        start = flat.find(sentence, cursor)
+        if start < 0:
+            continue
+        found.append(Sentence(sentence, start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return found
+
+
+def raised_issues(text: str, language: str = "en") -> list[Raised]:
+    """The issues the statement raises, each with its sentences, most cues first."""
+    sentences = sentences_of(text, language)
+    raised = []
+    for issue in load_issues():
+        hits = [s for s in sentences if issue.pattern.search(s.text.lower())]
+        if hits:
+            raised.append(Raised(issue, hits))
+    return sorted(raised, key=lambda r: -len(r.sentences))
+
+
+def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis:
+    """Per jurisdiction (none: the whole corpus), the provisions for each issue raised, and the
+    statement's provisions ranked by fusing the issues' searches with a search on the facts."""
+    language = query_language(text)
+    issues = raised_issues(text, language)
+    types = law_types(searcher)
+    ranked: dict[str, list[SearchHit]] = {}
+    for code in jurisdictions or [""]:
+        filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
+        lists = [searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits]
+        for raised in issues:
+            hits = searcher.search(raised.issue.query, filters, RANKED).hits
+            raised.provisions[code] = hits[:PROVISIONS_PER_ISSUE]
+            lists.append(hits)
+        ranked[code] = _fused(lists)[:RANKED]
+    return Analysis(language, issues, ranked)
+
+
+def _fused(lists: list[list[SearchHit]]) -> list[SearchHit]:
+    """Reciprocal rank fusion of ranked lists, by passage."""
+    scores: dict[str, float] = {}
+    first: dict[str, SearchHit] = {}
+    for hits in lists:
+        for rank, hit in enumerate(hits):
+            scores[hit.passage.id] = scores.get(hit.passage.id, 0.0) + 1 / (RRF_K + rank + 1)
+            first.setdefault(hit.passage.id, hit)
+    return [first[pid] for pid in sorted(scores, key=lambda pid: -scores[pid])]
