@@ -31,4 +31,16 @@ def serve(
 
     One process: the embedded store locks its directory; use KB_QDRANT_URL for several workers."""
     out.print(f"Haven at http://{host}:{port}/  (API: /api, OpenAPI: /docs)")
+    settings = get_settings()
+    accounts = wiring.accounts(settings)
+    try:
+        if not accounts.users():
+            out.print(
+                "No users yet: `kb user add NAME --role admin` makes the first admin (its API key is printed once), "
+                "`kb user password NAME` lets them sign in to the web UI's matters."
+            )
+    finally:
+        accounts.close()
+    if not settings.secret_key:
+        out.print("Matter uploads are refused until KB_SECRET_KEY is set (`kb secret-key` prints a new one).")
     uvicorn.run(app_from_settings(), host=host, port=port, log_level="info", access_log=access_log)

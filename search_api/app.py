@@ -14,9 +14,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from search_api import api, matters, web
+from search_api import api, matters, web, web_matters
 from search_api.errors import STATUS, status_of
 from search_api.library import Library
+from search_api.security import FailureLimiter
 
 
 def create_app(library: Library | Callable[[], Library], cors_origins: list[str] | None = None) -> FastAPI:
@@ -41,13 +42,16 @@ def create_app(library: Library | Callable[[], Library], cors_origins: list[str]
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.limiter = FailureLimiter()  # failed keys and passwords, per client address
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_methods=["GET", "POST", "PATCH", "DELETE"])
 
     for kind in STATUS:
         app.add_exception_handler(kind, known_error)
+    app.add_exception_handler(web_matters.SignInNeeded, web_matters.to_sign_in)
     app.include_router(api.router)
     app.include_router(matters.router)
+    app.include_router(web_matters.router)
     app.include_router(web.router)
     web.mount_static(app)
     return app

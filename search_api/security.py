@@ -10,12 +10,47 @@ API would let anyone change the corpus lawyers rely on.
 from __future__ import annotations
 
 import hmac
+import threading
+import time
+from collections import deque
 
 from fastapi import HTTPException, Request
 
 from kb.accounts import User
 
 SERVICE = User("service", "admin", service=True)
+SESSION_COOKIE = "haven_session"
+# Failed keys and passwords per client address: more than this many in a minute are answered 429.
+MAX_FAILURES = 10
+FAILURE_WINDOW = 60.0
+
+
+class FailureLimiter:
+    """Slows guessing: counts failed sign-ins and keys per client address over a sliding window."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW):
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(client, deque())
+        while failures and failures[0] < now - self.window:
+            failures.popleft()
+        return failures
+
+    def check(self, client: str) -> None:
+        with self._lock:
+            if len(self._recent(client, time.monotonic())) >= self.limit:
+                raise HTTPException(429, "Too many failed attempts from this address: wait a minute.")
+
+    def failed(self, client: str) -> None:
+        with self._lock:
+            self._recent(client, time.monotonic()).append(time.monotonic())
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _presented(request: Request) -> str | None:
@@ -27,14 +62,26 @@ def _presented(request: Request) -> str | None:
 
 
 def caller(request: Request) -> User | None:
-    """The person or service the request's key belongs to; None without a valid key."""
+    """The person or service the request's key belongs to; None without a valid key. A wrong key
+    counts as a failure for the client's address, and too many of them are refused (429)."""
     presented = _presented(request)
     if presented is None:
         return None
     library = request.app.state.library
+    limiter: FailureLimiter = request.app.state.limiter
+    limiter.check(client_address(request))
     if any(hmac.compare_digest(presented, key) for key in library.settings.api_keys):
         return SERVICE
-    return library.accounts.by_key(presented)
+    user = library.accounts.by_key(presented)
+    if user is None:
+        limiter.failed(client_address(request))
+    return user
+
+
+def signed_in(request: Request) -> tuple[User, str] | None:
+    """The web UI's signed-in person and their session's CSRF token, from the session cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return request.app.state.library.accounts.by_session(token) if token else None
 
 
 # The checks are `async`: they do little work, and FastAPI runs a plain `def` dependency in its

@@ -27,6 +27,7 @@ from kb.topics import load_topics
 from search_api.downloads import PackFormat, pack_download
 from search_api.errors import KNOWN_ERRORS, status_of
 from search_api.library import Library
+from search_api.security import signed_in
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -68,6 +69,7 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
     context.setdefault("names", {j["code"]: j["name"] for j in context["jurisdictions"]})
     context.setdefault("instrument_types", INSTRUMENT_TYPES)
     context.setdefault("collections", library.collection_names())
+    context.setdefault("signed_in", signed_in(request))  # (person, CSRF token) or None
     context.setdefault("here", request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
 

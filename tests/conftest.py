@@ -178,3 +178,35 @@ def write_split_section(folder: Path) -> Path:
     ]
     (folder / "MANIFEST.json").write_text(json.dumps(manifest))
     return folder
+
+
+PASSWORD = "a long test password"
+
+
+@pytest.fixture(scope="session")
+def matters_library(tmp_path_factory, model_cache):
+    """A library with matters: people alice and bob (lawyers) and rita (a reader), each with an API
+    key and the password PASSWORD; yields (library, keys, data directory)."""
+    from cryptography.fernet import Fernet
+
+    from cli.wiring import open_library
+
+    data = tmp_path_factory.mktemp("matters-data")
+    docs = tmp_path_factory.mktemp("matters-docs")
+    shutil.copytree(FIXTURES / "legal", docs, dirs_exist_ok=True)
+    library = open_library(Settings(data_dir=data, secret_key=Fernet.generate_key().decode()))
+    library.indexer.ingest([docs], Overrides())
+    keys = {name: library.accounts.add(name, role) for name, role in [("alice", "lawyer"), ("bob", "lawyer")]}
+    keys["rita"] = library.accounts.add("rita", "reader")
+    for name in keys:
+        library.accounts.set_password(name, PASSWORD)
+    yield library, keys, data
+    library.close()
+
+
+@pytest.fixture(scope="session")
+def served(matters_library):
+    """matters_library served; yields (base URL, keys, data directory)."""
+    library, keys, data = matters_library
+    with serving(create_app(library)) as url:
+        yield url, keys, data

@@ -38,8 +38,21 @@ JSON_OPERATIONS = {
     "POST /api/collections/{name}/items",
     "PATCH /api/collections/{name}/items/{item_id}",
     "GET /api/health",
+    "POST /api/matters",
+    "GET /api/matters",
+    "GET /api/matters/{matter_id}",
+    "POST /api/matters/{matter_id}/members",
+    "DELETE /api/matters/{matter_id}/members/{name}",
+    "POST /api/matters/{matter_id}/documents",
+    "GET /api/matters/{matter_id}/documents",
+    "POST /api/matters/{matter_id}/analyse",
+    "GET /api/matters/{matter_id}/audit",
 }
-NO_CONTENT = {"DELETE /api/collections/{name}", "DELETE /api/collections/{name}/items/{item_id}"}
+NO_CONTENT = {
+    "DELETE /api/collections/{name}",
+    "DELETE /api/collections/{name}/items/{item_id}",
+    "DELETE /api/matters/{matter_id}",
+}
 
 
 @pytest.fixture

@@ -12,10 +12,12 @@ import pytest
 from ingest.metadata import Overrides
 from ingest.pipeline import Indexer
 from kb import export
+from kb.accounts import Accounts
 from kb.answer import Answerer
 from kb.collections import Collections
 from kb.compare import compare
 from kb.config import Settings
+from kb.matters import Matters
 from kb.model import passage_id
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
@@ -101,7 +103,10 @@ def test_answers_compare_cells_and_outlines_quote_only_the_live_version(index, s
     matrix = compare(searcher, ["US"], ["permanent_residence", "confidentiality_privacy"])
     cited = {c.id for cell in matrix.cells for c in cell.provisions}
     assert cited and not cited & stale
-    library = Library(Settings(data_dir=tmp_path), searcher, Answerer(searcher), None, Collections(tmp_path / "c.db"))
+    library = Library(
+        Settings(data_dir=tmp_path), searcher, Answerer(searcher), None, Collections(tmp_path / "c.db"),
+        Accounts(tmp_path / "a.db"), Matters(tmp_path, lambda name: None, None),
+    )  # fmt: skip
     outline = library.document("model-code")["passages"]
     assert len(outline) == index.record("model-code").passage_count
     assert not {p["id"] for p in outline} & stale

@@ -3,21 +3,15 @@ anyone else, and leaves no byte under the data directory once erased."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from ingest.metadata import Overrides
 from kb.accounts import Accounts, User
-from kb.config import Settings
 from kb.matters import MatterNotFound, MatterRefused, Matters
 from kb.text import terms
-
-from .conftest import FIXTURES
-from .serving import serving
 
 # A word no text but the client's holds, and its forms an index could keep.
 TOKEN = "zqxjvkwplm"
@@ -28,23 +22,6 @@ STATEMENT = (
     "took my passport and said I owed him the cost of the journey. I worked sixteen hours a day and was "
     f"never paid. Reference {TOKEN}.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, model_cache):
-    from cli.wiring import open_library
-    from search_api.app import create_app
-
-    data = tmp_path_factory.mktemp("matters-data")
-    docs = tmp_path_factory.mktemp("matters-docs")
-    shutil.copytree(FIXTURES / "legal", docs, dirs_exist_ok=True)
-    library = open_library(Settings(data_dir=data, secret_key=Fernet.generate_key().decode()))
-    library.indexer.ingest([docs], Overrides())
-    keys = {name: library.accounts.add(name, role) for name, role in [("alice", "lawyer"), ("bob", "lawyer")]}
-    keys["rita"] = library.accounts.add("rita", "reader")
-    with serving(create_app(library)) as url:
-        yield url, keys, data
-    library.close()
 
 
 def _client(served, who: str | None) -> httpx.Client:
@@ -229,3 +206,41 @@ def test_a_document_leaves_its_matter_redacted_unless_the_owner_asks(served):
         added = next(e for e in log if e["action"] == "added document")
         assert "personal data: PERSON" in added["detail"] and TOKEN.capitalize() not in str(log)
         assert alice.delete(f"/api/matters/{matter}").status_code == 204
+
+
+def test_generated_requests_to_a_matters_routes_get_no_server_error_and_nothing_for_a_non_member(served):
+    """Schemathesis over every /api/matters route, with a real matter of alice's in the path, sent by
+    bob (a non-member), by rita (a reader) and with no key: no 5xx, and no 2xx on the matter's routes."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    url, keys, _ = served
+    matter, _ = _matter_with_statement(served)
+    schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
+    problems: list[str] = []
+    sent = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not operation.path.startswith("/api/matters"):
+            continue
+
+        @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def run(case: schemathesis.Case) -> None:
+            nonlocal sent
+            if "matter_id" in (case.path_parameters or {}):
+                case.path_parameters["matter_id"] = matter
+            for who in ("bob", "rita", None):
+                headers = {"X-API-Key": keys[who]} if who else {}
+                response = case.call(base_url=url, headers=headers, timeout=60)
+                sent += 1
+                own = "matter_id" in (case.path_parameters or {})
+                if response.status_code >= 500 or (own and response.status_code < 300):
+                    problems.append(f"{who} {case.method} {case.formatted_path} -> {response.status_code}")
+
+        run()
+    with _client(served, "alice") as alice:
+        assert alice.get(f"/api/matters/{matter}").status_code == 200  # still there: no one else changed it
+        assert alice.delete(f"/api/matters/{matter}").status_code == 204
+    assert not problems, "\n".join(problems[:10])
+    assert sent >= 100
