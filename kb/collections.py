@@ -3,6 +3,10 @@
 Kept in SQLite under the data directory (collections.sqlite3). Each item keeps a copy of what was
 saved (citation, title, text, address), so a collection still says what it held when a passage
 has since been removed from the index or replaced by a new version of its document.
+
+A collection belongs to its owner (a person's account name; "" for the server's shared workspace,
+used where no one is signed in) and to the people it is shared with, who may add to it and edit its
+items; only its owner renames, shares or deletes it. `Collections.scoped(owner)` sees those only.
 """
 
 from __future__ import annotations
@@ -25,9 +29,16 @@ MAX_NOTE = 4000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS collections (
     id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
     created TEXT NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    UNIQUE (owner, name)
+);
+CREATE TABLE IF NOT EXISTS shares (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    PRIMARY KEY (collection_id, name)
 );
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY,
@@ -106,9 +117,17 @@ class Collections:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        _migrate(self.db)
         self.db.execute("PRAGMA foreign_keys = ON")
         self.db.executescript(_SCHEMA)
         self._lock = threading.RLock()
+        self.owner = ""  # the shared workspace
+
+    def scoped(self, owner: str) -> Collections:
+        """The same store, seeing only the collections `owner` owns or has been shared."""
+        view = object.__new__(Collections)
+        view.db, view._lock, view.owner = self.db, self._lock, owner
+        return view
 
     def close(self) -> None:
         self.db.close()
@@ -117,8 +136,9 @@ class Collections:
     @_locked
     def names(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT c.name, c.created, c.updated, COUNT(i.id) AS count FROM collections c "
-            "LEFT JOIN items i ON i.collection_id = c.id GROUP BY c.id ORDER BY c.name"
+            "SELECT c.name, c.owner, c.created, c.updated, COUNT(i.id) AS count FROM collections c "
+            f"LEFT JOIN items i ON i.collection_id = c.id WHERE {_VISIBLE} GROUP BY c.id ORDER BY c.name",
+            {"owner": self.owner},
         )
         return [dict(row) for row in rows]
 
@@ -128,7 +148,10 @@ class Collections:
         now = _now()
         try:
             with self.db:
-                self.db.execute("INSERT INTO collections (name, created, updated) VALUES (?, ?, ?)", (name, now, now))
+                self.db.execute(
+                    "INSERT INTO collections (owner, name, created, updated) VALUES (?, ?, ?, ?)",
+                    (self.owner, name, now, now),
+                )
         except sqlite3.IntegrityError as error:
             raise AlreadyThere(f"A collection named {name!r} already exists.") from error
         return self.get(name)
@@ -137,8 +160,26 @@ class Collections:
     def ensure(self, name: str) -> Collection:
         """The collection by this name, created when there is none yet."""
         name = _valid_name(name)
-        found = self.db.execute("SELECT 1 FROM collections WHERE name = ?", (name,)).fetchone()
-        return self.get(name) if found else self.create(name)
+        try:
+            return self.get(name)
+        except NoSuchCollection:
+            return self.create(name)
+
+    @_locked
+    def share(self, name: str, person: str) -> Collection:
+        """Let another person see and edit the collection (its owner only)."""
+        row = self._owned(name, "share")
+        if not person or person == self.owner:
+            raise CollectionError("Share a collection with another person's account name.")
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO shares (collection_id, name) VALUES (?, ?)", (row["id"], person))
+        return self.get(name)
+
+    @_locked
+    def shared_with(self, name: str) -> list[str]:
+        row = self._row(name)
+        shared = self.db.execute("SELECT name FROM shares WHERE collection_id = ? ORDER BY name", (row["id"],))
+        return [r[0] for r in shared]
 
     @_locked
     def get(self, name: str) -> Collection:
@@ -153,7 +194,7 @@ class Collections:
 
     @_locked
     def rename(self, name: str, new_name: str) -> Collection:
-        row, new_name = self._row(name), _valid_name(new_name)
+        row, new_name = self._owned(name, "rename"), _valid_name(new_name)
         try:
             with self.db:
                 self.db.execute(
@@ -165,7 +206,7 @@ class Collections:
 
     @_locked
     def delete(self, name: str) -> None:
-        row = self._row(name)
+        row = self._owned(name, "delete")
         with self.db:
             self.db.execute("DELETE FROM collections WHERE id = ?", (row["id"],))
 
@@ -242,10 +283,20 @@ class Collections:
 
     # --- helpers -------------------------------------------------------------------------
     def _row(self, name: str) -> sqlite3.Row:
-        row = self.db.execute("SELECT * FROM collections WHERE name = ?", (name,)).fetchone()
+        """The visible collection by this name, the caller's own first."""
+        row = self.db.execute(
+            f"SELECT * FROM collections c WHERE c.name = :name AND {_VISIBLE} ORDER BY c.owner = :owner DESC LIMIT 1",
+            {"name": name, "owner": self.owner},
+        ).fetchone()
         if row is None:
             known = ", ".join(repr(c["name"]) for c in self.names()) or "none yet"
             raise NoSuchCollection(f"No collection named {name!r}; collections: {known}.")
+        return row
+
+    def _owned(self, name: str, what: str) -> sqlite3.Row:
+        row = self._row(name)
+        if row["owner"] != self.owner:
+            raise CollectionError(f"Only the collection's owner, {row['owner']}, may {what} it.")
         return row
 
     def _item(self, row: sqlite3.Row, item_id: int) -> Item:
@@ -270,6 +321,28 @@ class Collections:
 
     def _touch(self, collection_id: int) -> None:
         self.db.execute("UPDATE collections SET updated = ? WHERE id = ?", (_now(), collection_id))
+
+
+# What a scope sees: its own collections, and those shared with it (a person, not the workspace).
+_VISIBLE = "(c.owner = :owner OR (:owner != '' AND c.id IN (SELECT collection_id FROM shares WHERE name = :owner)))"
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """A store made before collections had owners: its collections become the shared workspace's."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(collections)")]
+    if not columns or "owner" in columns:
+        return
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("PRAGMA legacy_alter_table = ON")  # items keep referring to "collections", the new table
+    with db:
+        db.execute("ALTER TABLE collections RENAME TO collections_old")
+        db.executescript(_SCHEMA.split("CREATE TABLE IF NOT EXISTS items")[0])
+        db.execute(
+            "INSERT INTO collections (id, owner, name, created, updated) "
+            "SELECT id, '', name, created, updated FROM collections_old"
+        )
+        db.execute("DROP TABLE collections_old")
+    db.execute("PRAGMA legacy_alter_table = OFF")
 
 
 def _valid_name(name: str) -> str:

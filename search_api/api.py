@@ -20,7 +20,7 @@ from kb.retrieve import SearchFilters
 from search_api import schemas
 from search_api.downloads import PackFormat, pack_download
 from search_api.library import Library
-from search_api.security import caller, require_read, require_write
+from search_api.security import caller, collection_owner, require_read, require_write
 
 router = APIRouter(prefix="/api")
 # Uploads are kept under their own name: what a file system takes (255 bytes, no control characters).
@@ -33,6 +33,8 @@ async def library(request: Request) -> Library:
 
 
 Lib = Annotated[Library, Depends(library)]
+# Whose collections a request reads: the person its key belongs to; "" (the shared workspace) otherwise.
+Owner = Annotated[str, Depends(collection_owner)]
 
 
 def _search(lib: Library, query: schemas.SearchQuery, request: Request) -> dict[str, Any]:
@@ -116,69 +118,78 @@ def topics(lib: Lib) -> list[dict[str, Any]]:
 
 
 @router.get("/collections", response_model=list[schemas.CollectionSummary], dependencies=[Depends(require_read)])
-def collections(lib: Lib) -> list[dict[str, Any]]:
-    """Every collection with its item count."""
-    return lib.collection_names()
+def collections(lib: Lib, owner: Owner) -> list[dict[str, Any]]:
+    """The caller's collections (and those shared with them) with their item counts."""
+    return lib.collection_names(owner)
 
 
 @router.post("/collections", status_code=201, response_model=schemas.Collection, dependencies=[Depends(require_read)])
-def create_collection(lib: Lib, body: schemas.CollectionBody) -> dict[str, Any]:
-    """Create an empty collection (409 when the name is taken)."""
-    return lib.create_collection(body.name)
+def create_collection(lib: Lib, owner: Owner, body: schemas.CollectionBody) -> dict[str, Any]:
+    """Create an empty collection, the caller's own (409 when they have one by that name)."""
+    return lib.create_collection(body.name, owner)
 
 
 @router.get("/collections/{name}", response_model=schemas.Collection, dependencies=[Depends(require_read)])
-def collection(lib: Lib, name: str) -> dict[str, Any]:
+def collection(lib: Lib, owner: Owner, name: str) -> dict[str, Any]:
     """A collection's items in order, each with what was saved and whether it is still indexed."""
-    return lib.collection(name)
+    return lib.collection(name, owner)
 
 
 @router.patch("/collections/{name}", response_model=schemas.Collection, dependencies=[Depends(require_read)])
-def rename_collection(lib: Lib, name: str, body: schemas.CollectionBody) -> dict[str, Any]:
-    """Rename a collection."""
-    return lib.rename_collection(name, body.name)
+def rename_collection(lib: Lib, owner: Owner, name: str, body: schemas.CollectionBody) -> dict[str, Any]:
+    """Rename a collection (its owner)."""
+    return lib.rename_collection(name, body.name, owner)
 
 
 @router.delete("/collections/{name}", status_code=204, dependencies=[Depends(require_read)])
-def delete_collection(lib: Lib, name: str) -> Response:
-    """Delete a collection and its items."""
-    lib.delete_collection(name)
+def delete_collection(lib: Lib, owner: Owner, name: str) -> Response:
+    """Delete a collection and its items (its owner)."""
+    lib.delete_collection(name, owner)
     return Response(status_code=204)
 
 
 @router.post(
     "/collections/{name}/items", status_code=201, response_model=schemas.Item, dependencies=[Depends(require_read)]
 )
-def add_item(lib: Lib, name: str, body: schemas.ItemBody) -> dict[str, Any]:
+def add_item(lib: Lib, owner: Owner, name: str, body: schemas.ItemBody) -> dict[str, Any]:
     """Save a passage, by id or citation, with a note; the collection is created if it is new."""
-    _, item = lib.save(name, body.passage_id, body.citation, body.note)
+    _, item = lib.save(name, body.passage_id, body.citation, body.note, owner)
     return {**asdict(item), "in_index": True}
 
 
 @router.patch(
     "/collections/{name}/items/{item_id}", response_model=schemas.Collection, dependencies=[Depends(require_read)]
 )
-def change_item(lib: Lib, name: str, item_id: int, body: schemas.ItemChange) -> dict[str, Any]:
+def change_item(lib: Lib, owner: Owner, name: str, item_id: int, body: schemas.ItemChange) -> dict[str, Any]:
     """Change an item's note and/or move it to another position."""
-    return lib.change_item(name, item_id, body.note, body.position)
+    return lib.change_item(name, item_id, body.note, body.position, owner)
 
 
 @router.delete("/collections/{name}/items/{item_id}", status_code=204, dependencies=[Depends(require_read)])
-def remove_item(lib: Lib, name: str, item_id: int) -> Response:
+def remove_item(lib: Lib, owner: Owner, name: str, item_id: int) -> Response:
     """Remove an item from a collection."""
-    lib.remove_item(name, item_id)
+    lib.remove_item(name, item_id, owner)
     return Response(status_code=204)
+
+
+@router.post("/collections/{name}/share", response_model=schemas.Collection, dependencies=[Depends(require_read)])
+def share_collection(lib: Lib, owner: Owner, name: str, body: schemas.MemberBody) -> dict[str, Any]:
+    """Share a collection with another person, who may then add to it and edit its items (its owner)."""
+    if not owner:
+        raise HTTPException(401, "Sharing a collection needs a person's API key.")
+    return lib.share_collection(name, body.user, owner)
 
 
 @router.get("/collections/{name}/export", dependencies=[Depends(require_read)], response_class=Response)
 def export_collection(
     lib: Lib,
+    owner: Owner,
     name: str,
     format: PackFormat = "md",
     title: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The collection as a course pack: Markdown or DOCX, as `kb export --collection`."""
-    return pack_download(lib.collection_pack(name, title), format)
+    return pack_download(lib.collection_pack(name, title, owner), format)
 
 
 @router.get("/export", dependencies=[Depends(require_read)], response_class=Response)

@@ -217,8 +217,8 @@ class Library:
             for t in load_topics()
         ]
 
-    def collection_pack(self, name: str, title: str = "") -> export.Pack:
-        return export.from_collection(self.collections, self.searcher, name, title)
+    def collection_pack(self, name: str, title: str = "", owner: str = "") -> export.Pack:
+        return export.from_collection(self.collections.scoped(owner), self.searcher, name, title)
 
     def topic_pack(self, topics: list[str], jurisdictions: list[str], title: str = "") -> export.Pack:
         return export.from_topics(self.searcher, topics, jurisdictions, title)
@@ -232,46 +232,55 @@ class Library:
             "drafter": "generative" if self.answerer.generator else "extractive",
         }
 
-    # --- collections (the server's shared workspace) ---------------------------------------
-    def collection_names(self) -> list[dict[str, Any]]:
-        """Every collection with its item count, by name."""
-        return self.collections.names()
+    # --- collections (each person's own and those shared with them; "" the shared workspace) -----
+    def collection_names(self, owner: str = "") -> list[dict[str, Any]]:
+        """The collections the owner sees, with their item counts, by name."""
+        return self.collections.scoped(owner).names()
 
-    def collection(self, name: str) -> dict[str, Any]:
+    def collection(self, name: str, owner: str = "") -> dict[str, Any]:
         """A collection with its items in order, each saying whether its passage is still indexed."""
-        return self._with_index(self.collections.get(name))
+        return self._with_index(self.collections.scoped(owner).get(name))
 
-    def create_collection(self, name: str) -> dict[str, Any]:
+    def create_collection(self, name: str, owner: str = "") -> dict[str, Any]:
         """A new, empty collection (AlreadyThere when the name is taken)."""
-        return self._with_index(self.collections.create(name))
+        return self._with_index(self.collections.scoped(owner).create(name))
 
-    def rename_collection(self, name: str, new_name: str) -> dict[str, Any]:
-        return self._with_index(self.collections.rename(name, new_name))
+    def rename_collection(self, name: str, new_name: str, owner: str = "") -> dict[str, Any]:
+        return self._with_index(self.collections.scoped(owner).rename(name, new_name))
 
-    def delete_collection(self, name: str) -> None:
-        self.collections.delete(name)
+    def delete_collection(self, name: str, owner: str = "") -> None:
+        self.collections.scoped(owner).delete(name)
 
-    def save(self, name: str, passage_id: str = "", citation: str = "", note: str = "") -> tuple[str, Item]:
+    def share_collection(self, name: str, person: str, owner: str) -> dict[str, Any]:
+        if self.accounts.user(person) is None:
+            raise NotFound(f"No user {person!r}.")
+        return self._with_index(self.collections.scoped(owner).share(name, person))
+
+    def save(
+        self, name: str, passage_id: str = "", citation: str = "", note: str = "", owner: str = ""
+    ) -> tuple[str, Item]:
         """Save a passage (by id, or the provision a citation names) into a collection, creating the
         collection when it does not exist yet; the collection's name (tidied) and the new item."""
         passage = self.searcher.passage(passage_id) if passage_id else self.searcher.cited_passage(citation)
         if passage is None:
             raise NotFound(f"No passage {passage_id or citation!r} in the index.")
-        name = self.collections.ensure(name).name
-        return name, self.collections.add(name, passage, note)
+        collections = self.collections.scoped(owner)
+        name = collections.ensure(name).name
+        return name, collections.add(name, passage, note)
 
     def change_item(
-        self, name: str, item_id: int, note: str | None = None, position: int | None = None
+        self, name: str, item_id: int, note: str | None = None, position: int | None = None, owner: str = ""
     ) -> dict[str, Any]:
         """Change an item's note and/or move it (1 = first); the collection as it is then."""
+        collections = self.collections.scoped(owner)
         if note is not None:
-            self.collections.set_note(name, item_id, note)
+            collections.set_note(name, item_id, note)
         if position is not None:
-            return self._with_index(self.collections.move(name, item_id, position))
-        return self.collection(name)
+            return self._with_index(collections.move(name, item_id, position))
+        return self.collection(name, owner)
 
-    def remove_item(self, name: str, item_id: int) -> None:
-        self.collections.remove(name, item_id)
+    def remove_item(self, name: str, item_id: int, owner: str = "") -> None:
+        self.collections.scoped(owner).remove(name, item_id)
 
     def _with_index(self, collection: Collection) -> dict[str, Any]:
         gone = self.searcher.missing_passages([item.passage_id for item in collection.items])

@@ -307,6 +307,7 @@ class Topic(BaseModel):
 # --- collections ----------------------------------------------------------------------------------
 class CollectionSummary(BaseModel):
     name: str
+    owner: str = Field(description='Its owner\'s account name; "" for the shared workspace.')
     created: str
     updated: str
     count: int

@@ -78,6 +78,13 @@ def caller(request: Request) -> User | None:
     return user
 
 
+async def collection_owner(request: Request) -> str:
+    """Whose collections a request reads and edits: its person's; "" (the shared workspace) for a
+    request without a person's key, as before accounts existed."""
+    user = caller(request)
+    return user.name if user is not None and not user.service else ""
+
+
 def signed_in(request: Request) -> tuple[User, str] | None:
     """The web UI's signed-in person and their session's CSRF token, from the session cookie."""
     token = request.cookies.get(SESSION_COOKIE)

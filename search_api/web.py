@@ -62,13 +62,19 @@ def _library(request: Request) -> Library:
     return request.app.state.library
 
 
+def _owner(request: Request) -> str:
+    """Whose collections the page shows: the signed-in person's; "" (the shared workspace) otherwise."""
+    found = signed_in(request)
+    return found[0].name if found else ""
+
+
 def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     library = _library(request)
     context.setdefault("topics", load_topics())
     context.setdefault("jurisdictions", library.jurisdictions())
     context.setdefault("names", {j["code"]: j["name"] for j in context["jurisdictions"]})
     context.setdefault("instrument_types", INSTRUMENT_TYPES)
-    context.setdefault("collections", library.collection_names())
+    context.setdefault("collections", library.collection_names(_owner(request)))
     context.setdefault("signed_in", signed_in(request))  # (person, CSRF token) or None
     context.setdefault("here", request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     return templates.TemplateResponse(request, name, context, status_code=status)
@@ -184,7 +190,7 @@ def collections_page(request: Request) -> HTMLResponse:
 
 @router.post("/collections", dependencies=[Depends(same_origin)])
 def create_collection(request: Request, name: Annotated[str, Form(max_length=MAX_NAME)]) -> Response:
-    return _see(_collection_url(_library(request).create_collection(name)["name"]))
+    return _see(_collection_url(_library(request).create_collection(name, _owner(request))["name"]))
 
 
 @router.post("/collections/save", dependencies=[Depends(same_origin)])
@@ -199,7 +205,7 @@ def save(
     the collection, which links back to the results."""
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
-        name, item = _library(request).save(collection, passage_id=passage_id, note=note)
+        name, item = _library(request).save(collection, passage_id=passage_id, note=note, owner=_owner(request))
     except KNOWN_ERRORS as error:
         if not wants_json:
             raise
@@ -216,19 +222,19 @@ def collection_page(
     saved: Annotated[str, Query(max_length=300)] = "",
     back: Annotated[str, Query(max_length=4000)] = "",
 ) -> HTMLResponse:
-    collection = _library(request).collection(name)
+    collection = _library(request).collection(name, _owner(request))
     back = _local(back) if back else ""
     return _page(request, "collection.html", collection=collection, saved=saved, back=back, error=None)
 
 
 @router.post("/collections/{name}/rename", dependencies=[Depends(same_origin)])
 def rename_collection(request: Request, name: str, new_name: Annotated[str, Form(alias="name")]) -> Response:
-    return _see(_collection_url(_library(request).rename_collection(name, new_name)["name"]))
+    return _see(_collection_url(_library(request).rename_collection(name, new_name, _owner(request))["name"]))
 
 
 @router.post("/collections/{name}/delete", dependencies=[Depends(same_origin)])
 def delete_collection(request: Request, name: str) -> Response:
-    _library(request).delete_collection(name)
+    _library(request).delete_collection(name, _owner(request))
     return _see("/collections")
 
 
@@ -236,25 +242,25 @@ def delete_collection(request: Request, name: str) -> Response:
 def note_item(
     request: Request, name: str, item_id: int, note: Annotated[str, Form(max_length=MAX_NOTE)] = ""
 ) -> Response:
-    _library(request).change_item(name, item_id, note=note)
+    _library(request).change_item(name, item_id, note=note, owner=_owner(request))
     return _see(_collection_url(name) + f"#item-{item_id}")
 
 
 @router.post("/collections/{name}/items/{item_id}/move", dependencies=[Depends(same_origin)])
 def move_item(request: Request, name: str, item_id: int, position: Annotated[int, Form()]) -> Response:
-    _library(request).change_item(name, item_id, position=position)
+    _library(request).change_item(name, item_id, position=position, owner=_owner(request))
     return _see(_collection_url(name) + f"#item-{item_id}")
 
 
 @router.post("/collections/{name}/items/{item_id}/remove", dependencies=[Depends(same_origin)])
 def remove_item(request: Request, name: str, item_id: int) -> Response:
-    _library(request).remove_item(name, item_id)
+    _library(request).remove_item(name, item_id, _owner(request))
     return _see(_collection_url(name))
 
 
 @router.get("/collections/{name}/export", response_model=None)
 def export_collection(request: Request, name: str, format: PackFormat = "docx") -> Response:
-    return pack_download(_library(request).collection_pack(name), format)
+    return pack_download(_library(request).collection_pack(name, owner=_owner(request)), format)
 
 
 @router.get("/export", response_model=None)

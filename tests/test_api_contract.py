@@ -38,6 +38,7 @@ JSON_OPERATIONS = {
     "POST /api/collections/{name}/items",
     "PATCH /api/collections/{name}/items/{item_id}",
     "GET /api/health",
+    "POST /api/collections/{name}/share",
     "POST /api/matters",
     "GET /api/matters",
     "GET /api/matters/{matter_id}",

@@ -92,3 +92,56 @@ def test_errors_say_what_is_wrong(collections, call, message):
     collections.add("Module 1", passage("CETS No 197, art 26", "p1"))
     with pytest.raises(CollectionError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
         call(collections)
+
+
+def test_a_collection_is_its_owners_and_of_those_it_is_shared_with(collections):
+    from kb.collections import NoSuchCollection
+
+    alice, bob, carol = collections.scoped("alice"), collections.scoped("bob"), collections.scoped("carol")
+    alice.create("Module 1")
+    alice.add("Module 1", passage("CETS No 197, art 13", "p1"))
+    collections.create("Module 1")  # the shared workspace's own, by the same name
+    assert [c["name"] for c in bob.names()] == [] and [c["owner"] for c in collections.names()] == [""]
+    with pytest.raises(NoSuchCollection, match="collections: none yet"):
+        bob.get("Module 1")  # and the error names only what bob may see
+    alice.share("Module 1", "bob")
+    assert bob.shared_with("Module 1") == ["bob"] and [c["owner"] for c in bob.names()] == ["alice"]
+    bob.add("Module 1", passage("CETS No 197, art 14", "p2"))  # a person shared with may add
+    assert [i.citation for i in alice.get("Module 1").items] == ["CETS No 197, art 13", "CETS No 197, art 14"]
+    with pytest.raises(CollectionError, match="Only the collection's owner, alice, may delete it"):
+        bob.delete("Module 1")
+    with pytest.raises(CollectionError, match="rename"):
+        bob.rename("Module 1", "Mine")
+    with pytest.raises(NoSuchCollection):
+        carol.get("Module 1")
+    assert collections.get("Module 1").items == []  # the workspace's is another collection
+    alice.delete("Module 1")
+    assert bob.names() == []
+
+
+def test_collections_made_before_owners_become_the_shared_workspaces(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(
+        """
+        CREATE TABLE collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL,
+                                  updated TEXT NOT NULL);
+        CREATE TABLE items (id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+            passage_id TEXT NOT NULL, document_id TEXT NOT NULL, citation TEXT NOT NULL, title TEXT NOT NULL,
+            jurisdiction TEXT NOT NULL, instrument_type TEXT NOT NULL, url TEXT NOT NULL, text TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '', added TEXT NOT NULL, UNIQUE (collection_id, passage_id));
+        INSERT INTO collections VALUES (1, 'Old module', '2026-01-01', '2026-01-01');
+        INSERT INTO items VALUES
+            (1, 1, 1, 'p1', 'd', 'CETS No 197, art 13', 't', 'COE', 'treaty', 'u', 'x', 'n', 'now');
+        """
+    )
+    db.commit()
+    db.close()
+    store = Collections(path)
+    assert [i.citation for i in store.get("Old module").items] == ["CETS No 197, art 13"]
+    store.delete("Old module")  # the items' reference to the table survived the change: they go with it
+    assert store.db.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 0
+    store.close()

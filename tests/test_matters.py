@@ -3,6 +3,7 @@ anyone else, and leaves no byte under the data directory once erased."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import httpx
@@ -244,3 +245,21 @@ def test_generated_requests_to_a_matters_routes_get_no_server_error_and_nothing_
         assert alice.delete(f"/api/matters/{matter}").status_code == 204
     assert not problems, "\n".join(problems[:10])
     assert sent >= 100
+
+
+def test_collections_are_their_owners_through_the_api(served):
+    name = f"Module {uuid.uuid4().hex[:6]}"
+    with _client(served, "alice") as alice, _client(served, "bob") as bob, _client(served, None) as anonymous:
+        assert alice.post("/api/collections", json={"name": name}).status_code == 201
+        assert name not in [c["name"] for c in bob.get("/api/collections").json()]
+        assert name not in [c["name"] for c in anonymous.get("/api/collections").json()]
+        assert bob.get(f"/api/collections/{name}").status_code == 404
+        assert bob.get(f"/api/collections/{name}/export").status_code == 404
+        assert anonymous.post(f"/api/collections/{name}/share", json={"user": "bob"}).status_code == 401
+        shared = alice.post(f"/api/collections/{name}/share", json={"user": "bob"})
+        assert shared.status_code == 200, shared.text
+        assert {"name": name, "owner": "alice"}.items() <= next(
+            c for c in bob.get("/api/collections").json() if c["name"] == name
+        ).items()
+        assert bob.delete(f"/api/collections/{name}").status_code == 400
+        assert alice.delete(f"/api/collections/{name}").status_code == 204
