@@ -1,5 +1,5 @@
-"""Matters: a legal team's private workspace for one client case. Its members, its originals (kept
-encrypted), its own passage index and its audit log.
+"""Matters: a legal team's private workspace for one client case. Its members, its originals and
+notes (kept encrypted), its own passage index and its audit log.
 
 A matter's passages never enter the public index: each matter has an index of its own (a store
 collection of its own), opened only through `Matters.index`, which is handed out only for a member.
@@ -30,6 +30,10 @@ MAX_NAME = 200
 
 class MatterNotFound(LookupError):
     """No such matter for this person (its existence is private too)."""
+
+
+class MatterError(ValueError):
+    """A request about a matter that cannot be done as asked; the message says why."""
 
 
 class MatterRefused(PermissionError):
@@ -85,7 +89,7 @@ class Matters:
     def create(self, name: str, owner: User) -> Matter:
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
-            raise ValueError(f"A matter's name has 1-{MAX_NAME} characters.")
+            raise MatterError(f"A matter's name has 1-{MAX_NAME} characters.")
         if owner.role not in MATTER_ROLES or owner.service:
             raise MatterRefused(f"Opening a matter needs a person's account with the role {' or '.join(MATTER_ROLES)}.")
         matter = Matter(secrets.token_hex(8), name, owner.name, time.time(), [owner.name])
@@ -171,6 +175,31 @@ class Matters:
         except InvalidToken:
             raise MatterRefused("An original does not decrypt with this server's KB_SECRET_KEY.") from None
         return json.loads(header)["name"], content
+
+    def add_note(self, matter_id: str, user: User, text: str) -> dict[str, str]:
+        """Add a note to the matter, kept encrypted like its originals."""
+        self.get(matter_id, user)
+        if self._fernet is None:
+            raise MatterRefused("Matter notes are refused: the server has no KB_SECRET_KEY to encrypt them with.")
+        text = text.strip()
+        if not text:
+            raise MatterError("A note needs text.")
+        note = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "user": user.name, "text": text}
+        folder = self.folder / matter_id
+        folder.mkdir(parents=True, exist_ok=True)
+        with self._lock, (folder / "notes.enc").open("ab") as notes:
+            notes.write(self._fernet.encrypt(json.dumps(note).encode()) + b"\n")
+        self.audit(matter_id, user, "added note")
+        return note
+
+    def notes(self, matter_id: str, user: User) -> list[dict[str, str]]:
+        self.get(matter_id, user)
+        path = self.folder / matter_id / "notes.enc"
+        if not path.exists():
+            return []
+        if self._fernet is None:
+            raise MatterRefused("The server has no KB_SECRET_KEY: the notes cannot be read.")
+        return [json.loads(self._fernet.decrypt(line)) for line in path.read_bytes().splitlines() if line]
 
     # --- its log ------------------------------------------------------------------------------
     def audit(self, matter_id: str, user: User, action: str, detail: str = "") -> None:

@@ -7,7 +7,7 @@ from haystack.errors import FilterError
 
 from kb.accounts import AccountError
 from kb.collections import AlreadyThere, CollectionError, NoSuchCollection
-from kb.matters import MatterNotFound, MatterRefused
+from kb.matters import MatterError, MatterNotFound, MatterRefused
 from kb.retrieve import SearchError
 from kb.store import StoreError
 from search_api.library import NotFound
@@ -19,6 +19,7 @@ STATUS: dict[type[Exception], int] = {
     NotFound: 404,
     MatterNotFound: 404,  # for a non-member too: a matter's existence is private
     MatterRefused: 403,
+    MatterError: 400,
     AccountError: 400,
     NoSuchCollection: 404,
     AlreadyThere: 409,

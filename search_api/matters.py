@@ -92,6 +92,18 @@ def analyse(lib: Lib, user: Caller, matter_id: str, body: schemas.AnalyseBody) -
     return lib.analyse(matter_id, user, body.jurisdictions, body.document_id, body.text)
 
 
+@router.get("/{matter_id}/notes", response_model=list[schemas.Note])
+def notes(lib: Lib, user: Caller, matter_id: str) -> list[dict[str, str]]:
+    """The matter's notes, oldest first."""
+    return lib.matters.notes(matter_id, user)
+
+
+@router.post("/{matter_id}/notes", status_code=201, response_model=schemas.Note)
+def add_note(lib: Lib, user: Caller, matter_id: str, body: schemas.NoteBody) -> dict[str, str]:
+    """Add a note (kept encrypted, erased with the matter)."""
+    return lib.matters.add_note(matter_id, user, body.text)
+
+
 @router.get("/{matter_id}/audit", response_model=list[schemas.AuditEntry])
 def audit(lib: Lib, user: Caller, matter_id: str) -> list[dict[str, str]]:
     """Who did what in the matter, and when (its owner only; never a document's text)."""

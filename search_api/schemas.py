@@ -444,3 +444,13 @@ class JurisdictionAnalysis(BaseModel):
 class Analysis(BaseModel):
     language: str
     jurisdictions: dict[str, JurisdictionAnalysis]
+
+
+class NoteBody(BaseModel):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class Note(BaseModel):
+    at: str = Field(description="UTC, ISO 8601.")
+    user: str
+    text: str

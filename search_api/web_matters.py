@@ -121,6 +121,7 @@ def matter_page(
     context: dict[str, Any] = {"matter": matter, "csrf": csrf, "user": user, "q": q, "response": None, "error": None}
     context.update(analysis=None, analysed=analyse, chosen_jurisdiction=jurisdiction)
     context["documents"] = library.matter_documents(matter_id, user)
+    context["notes"] = library.matters.notes(matter_id, user)
     try:
         if q.strip():
             context["response"] = library.search(q, SearchFilters(), 20, matter=matter_id, user=user)
@@ -156,6 +157,12 @@ def add_member(request: Request, user: Changer, matter_id: str, name: Annotated[
 def remove_member(request: Request, user: Changer, matter_id: str, name: str) -> Response:
     _library(request).matters.remove_member(matter_id, user, name)
     return _see(f"/matters/{matter_id}")
+
+
+@router.post("/matters/{matter_id}/notes")
+def add_note(request: Request, user: Changer, matter_id: str, text: Annotated[str, Form(max_length=20000)]) -> Response:
+    _library(request).matters.add_note(matter_id, user, text)
+    return _see(f"/matters/{matter_id}#notes-h")
 
 
 @router.post("/matters/{matter_id}/erase")

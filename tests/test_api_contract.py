@@ -48,6 +48,8 @@ JSON_OPERATIONS = {
     "GET /api/matters/{matter_id}/documents",
     "POST /api/matters/{matter_id}/analyse",
     "GET /api/matters/{matter_id}/audit",
+    "GET /api/matters/{matter_id}/notes",
+    "POST /api/matters/{matter_id}/notes",
 }
 NO_CONTENT = {
     "DELETE /api/collections/{name}",

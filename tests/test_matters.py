@@ -73,6 +73,9 @@ def test_a_matter_is_found_with_the_law_by_its_members_only(served):
         assert bob.get(f"/api/matters/{matter}").status_code == 404
         log = alice.get(f"/api/matters/{matter}/audit").json()
         assert [e["action"] for e in log][:2] == ["created matter", "added document"]
+        assert bob.post(f"/api/matters/{matter}/notes", json={"text": "x"}).status_code == 404
+        assert alice.post(f"/api/matters/{matter}/notes", json={"text": "Interpreter: Tigrinya"}).status_code == 201
+        assert [n["text"] for n in alice.get(f"/api/matters/{matter}/notes").json()] == ["Interpreter: Tigrinya"]
         assert {"added member bob", "removed member bob", "searched"} <= {e["action"] for e in log}
         assert "passport" not in str(log)  # who did what, never the text
         assert alice.delete(f"/api/matters/{matter}").status_code == 204
@@ -116,6 +119,8 @@ def _files_holding(folder: Path, needles: list[bytes]) -> list[str]:
 def test_an_erased_matter_leaves_no_byte_of_its_text(served):
     _, _, data = served
     matter, _ = _matter_with_statement(served)
+    with _client(served, "alice") as alice:
+        assert alice.post(f"/api/matters/{matter}/notes", json={"text": f"Call {TOKEN} back"}).status_code == 201
     forms = {TOKEN, *terms(TOKEN)}  # as written, and as the BM25 leg stems it
     needles = [form.encode(encoding) for form in forms for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
     held = _files_holding(data, needles)
