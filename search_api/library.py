@@ -293,6 +293,8 @@ class Library:
     def add_file(self, name: str, content: bytes, overrides: Overrides) -> IngestReport:
         """Keep an uploaded file under the data directory's uploads/ and index it; a file that
         cannot be indexed is not kept. The same name again is a new version of that document."""
+        if overrides.instrument_type == MATTER_DOCUMENT:
+            raise SearchError("A client's document goes into its matter (/api/matters/{id}/documents), not the corpus.")
         folder = self.settings.data_dir / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name

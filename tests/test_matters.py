@@ -10,6 +10,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
+from ingest.metadata import Overrides
 from kb.accounts import Accounts, User
 from kb.matters import MatterNotFound, MatterRefused, Matters
 from kb.text import terms
@@ -268,3 +269,11 @@ def test_collections_are_their_owners_through_the_api(served):
         ).items()
         assert bob.delete(f"/api/collections/{name}").status_code == 400
         assert alice.delete(f"/api/collections/{name}").status_code == 204
+
+
+def test_the_public_corpus_takes_no_client_document(matters_library):
+    from kb.retrieve import SearchError
+
+    library, _, _ = matters_library
+    with pytest.raises(SearchError, match="goes into its matter"):
+        library.add_file("statement.txt", STATEMENT.encode(), Overrides(instrument_type="matter_document"))
