@@ -330,3 +330,23 @@ def test_a_citation_filter_matches_the_whole_label_not_a_prefix(store):
     # Near art 13 in both legs, but the filter keeps to art 1.
     found = store.hybrid_search(unit(3), SparseEmbedding(indices=[3], values=[1.0]), art_1, 4)
     assert [d.meta["citation"] for d in found] == ["Test Treaty, art 1"]
+
+
+@pytest.mark.parametrize("backend", ["edge", "sharded", "server"])
+def test_a_dropped_store_leaves_no_file_holding_its_text(tmp_path, backend):
+    """What a matter's erasure relies on: dropping a store deletes its segments and write-ahead log."""
+    folder = tmp_path / backend
+    if backend == "edge":
+        store = EdgeDocumentStore(folder / "shard")
+    elif backend == "sharded":
+        store = ShardedEdgeStore(folder / "shards", shard_points=2)
+    else:
+        store = ServerDocumentStore(path=str(folder / "local"), collection="matter-x")
+    store.write_documents(make_docs())
+
+    def holding() -> list[str]:
+        return [str(p) for p in folder.rglob("*") if p.is_file() and b"passage a about" in p.read_bytes()]
+
+    assert holding()  # the text is on disk while the store lives
+    store.drop()
+    assert holding() == []

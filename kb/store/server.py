@@ -185,7 +185,8 @@ class ServerDocumentStore:
 
     def drop(self) -> None:
         # Qdrant removes a deleted collection's segments and write-ahead log from its storage.
-        self.store.client.delete_collection(self._init["collection"])
+        self.store._initialize_client()  # qdrant-haystack opens its client lazily and names it privately
+        self.store._client.delete_collection(self._init["collection"])
         self.close()
 
     def optimize(self) -> None:
