@@ -21,7 +21,8 @@ from search_api.api import read_upload
 from search_api.security import SESSION_COOKIE, client_address, signed_in
 from search_api.web import _library, _local, _page, _see, same_origin
 
-router = APIRouter(default_response_class=HTMLResponse)
+# Browser pages, not API operations: out of /openapi.json (the API's matters are /api/matters).
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
 class SignInNeeded(Exception):
