@@ -64,6 +64,44 @@ PATTERNS: dict[str, list[str]] = {
 }
 
 
+# Words a German or Dutch name never opens with: articles, pronouns, abbreviations.
+NOT_NAME_OPENINGS = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "mein", "meine", "meinen",
+    "meinem", "dein", "sein", "seine", "ihr", "ihre", "ihren", "ihrem", "unser", "unsere", "dieser", "diese",
+    "dieses", "jeder", "jede", "alle", "de", "het", "een", "mijn", "zijn", "haar", "hun", "ons", "onze", "deze",
+    "dit", "dat", "elke", "nr", "str", "abs", "art", "az", "bij", "mit", "bei", "im", "am", "op", "in", "an",
+}  # fmt: skip
+_NAME_WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’-]+$")
+_PARTICLES = {"van", "de", "der", "den", "von", "ter", "ten", "al", "el", "bin", "da", "dos", "di"}
+
+
+# Words before a name that are not part of it: titles and roles.
+TITLES = {
+    "herr", "herrn", "frau", "zeuge", "zeugin", "mandant", "mandantin", "klient", "klientin", "dr.", "prof.",
+    "mevrouw", "meneer", "dhr.", "mevr.", "getuige", "cliënt", "cliënte", "mr.", "mrs.", "ms.",
+}  # fmt: skip
+
+
+def _title_length(span: str) -> int:
+    """How many characters of titles and roles open the span."""
+    length = 0
+    for word in regex.finditer(r"\S+\s*", span):
+        if word.group().strip().lower() not in TITLES:
+            break
+        length = word.end()
+    return length
+
+
+def looks_like_a_name(span: str) -> bool:
+    words = span.split()
+    return (
+        len(words) >= 2
+        and words[0].lower() not in NOT_NAME_OPENINGS
+        and all(_NAME_WORD.match(w) or w in _PARTICLES for w in words)
+        and not any(w.lower().rstrip(".") in NOT_NAME_OPENINGS - _PARTICLES for w in words[1:])
+    )
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
@@ -109,12 +147,26 @@ def _analyzer():  # -> presidio_analyzer.AnalyzerEngine
                     found.append(RecognizerResult(self.supported_entities[0], start, end, 0.85))
             return found
 
+    class NamesInOtherLanguages(SpacyRecognizer):
+        """The English model's names in German or Dutch text, where it also takes capitalised nouns
+        and sentence openings for names: kept only when they look like a name (two or more
+        capitalised words or name particles, not opening with an article, pronoun or abbreviation)."""
+
+        def analyze(self, text, entities, nlp_artifacts=None):  # noqa: ANN001 (Presidio's signature)
+            kept = []
+            for result in super().analyze(text, entities, nlp_artifacts):
+                result.start += _title_length(text[result.start : result.end])  # "Zeugin Frau Mariana Costa"
+                if looks_like_a_name(text[result.start : result.end]):
+                    kept.append(result)
+            return kept
+
     models = [{"lang_code": code, "model_name": SPACY_MODEL} for code in LANGUAGES]
     nlp = NlpEngineProvider(nlp_configuration={"nlp_engine_name": "spacy", "models": models}).create_engine()
     registry = RecognizerRegistry(supported_languages=list(LANGUAGES))
-    # English names by the model's entities; German and Dutch names by the patterns only (no German or
-    # Dutch model is bundled, and the English one takes their capitalised nouns for names).
+    # Names by the English model's entities (no German or Dutch model is bundled), and by the patterns.
     registry.add_recognizer(SpacyRecognizer(supported_language="en", supported_entities=["PERSON"]))
+    for language in ("de", "nl"):
+        registry.add_recognizer(NamesInOtherLanguages(supported_language=language, supported_entities=["PERSON"]))
     for language in LANGUAGES:
         registry.add_recognizer(EmailRecognizer(supported_language=language))
         registry.add_recognizer(IbanRecognizer(supported_language=language))

@@ -1,0 +1,47 @@
+"""Personal data in client documents (kb/pii.py): found in English, German and Dutch, redacted by kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb import pii
+
+
+def test_personal_data_is_redacted_by_its_kind_and_the_rest_kept():
+    text = (
+        "My name is Grace Adebayo, born 4 June 1998. Write to grace.a@example.org or call +44 7700 900222. "
+        "Section 45 of the Act protects her; she arrived on 3 May 2023."
+    )
+    redacted = pii.redact(text)
+    assert "Grace Adebayo" not in redacted and "[PERSON]" in redacted
+    assert "[DATE_OF_BIRTH]" in redacted and "[EMAIL_ADDRESS]" in redacted and "[PHONE_NUMBER]" in redacted
+    assert "Section 45 of the Act" in redacted and "3 May 2023" in redacted  # not personal data
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind", "piece"),
+    [
+        ("de", "Frau Costa wohnt in der Bahnhofstraße 4, 50667 Köln.", "ADDRESS", "Bahnhofstraße 4, 50667 Köln"),
+        ("de", "Sein Pass mit der Nummer C01X00T47 liegt beim Arbeitgeber.", "ID_NUMBER", "C01X00T47"),
+        ("nl", "Mevrouw Abena Mensah is geboren op 12-01-2002.", "DATE_OF_BIRTH", "12-01-2002"),
+        ("nl", "Het loon ging naar NL91 ABNA 0417 1643 00.", "IBAN_CODE", "NL91 ABNA 0417 1643 00"),
+        ("de", "Die Zeugin Frau Mariana Costa sagte aus.", "PERSON", "Mariana Costa"),
+    ],
+)
+def test_each_kind_is_found_in_german_and_dutch(language: str, text: str, kind: str, piece: str):
+    found = {(f.kind, text[f.start : f.end]) for f in pii.find(text, language)}
+    assert (kind, piece) in found
+
+
+def test_capitalised_german_and_dutch_words_are_not_taken_for_names():
+    assert not pii.looks_like_a_name("Mein Name") and not pii.looks_like_a_name("Reisepass Nr")
+    assert not pii.looks_like_a_name("Personalausweis") and not pii.looks_like_a_name("Mijn naam")
+    assert pii.looks_like_a_name("Olumide Bakare") and pii.looks_like_a_name("Pieter de Vries")
+    statement = "Mein Name ist unwichtig. Meine Telefonnummer habe ich nicht. Ihr Lohn wurde nie gezahlt."
+    assert [f for f in pii.find(statement, "de") if f.kind == "PERSON"] == []
+
+
+def test_the_teams_fixtures_are_found_with_recall_at_least_0_95():
+    from eval.pii import measure
+
+    assert measure()["all"]["recall"] >= 0.95
