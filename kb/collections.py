@@ -176,6 +176,15 @@ class Collections:
         return self.get(name)
 
     @_locked
+    def erase_all(self) -> int:
+        """Delete every collection this scope owns, then rewrite the file so that no free page keeps
+        their names, notes or copies (a matter's collections, when the matter is erased)."""
+        with self.db:
+            deleted = self.db.execute("DELETE FROM collections WHERE owner = ?", (self.owner,)).rowcount
+        self.db.execute("VACUUM")
+        return deleted
+
+    @_locked
     def shared_with(self, name: str) -> list[str]:
         row = self._row(name)
         shared = self.db.execute("SELECT name FROM shares WHERE collection_id = ? ORDER BY name", (row["id"],))

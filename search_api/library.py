@@ -139,11 +139,17 @@ class Library:
         self.matters.audit(matter, user, "exported document", f"{document_id} ({'redacted' if redact else 'whole'})")
         return f"# {document_id}\n\n{shown}\n"
 
+    def matter_owner(self, matter: str, user: User) -> str:
+        """The owner name a matter's collections are kept under, for a member of the matter."""
+        self.matters.get(matter, user)
+        return f"matter:{matter}"  # no account name holds ":"
+
     def erase_matter(self, matter: str, user: User) -> None:
         self.matters.get(matter, user)
         with self._write_lock:
             self._matter_searchers.pop(matter, None)
             self.matters.erase(matter, user)
+            self.collections.scoped(f"matter:{matter}").erase_all()
 
     def ask(self, question: str, jurisdictions: list[str]) -> Draft:
         return self.answerer.ask(question, jurisdictions)

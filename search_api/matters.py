@@ -3,6 +3,7 @@ needs a key; a matter answers 404 to anyone who is not its member, as if it did 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Response, UploadFile
@@ -102,6 +103,36 @@ def notes(lib: Lib, user: Caller, matter_id: str) -> list[dict[str, str]]:
 def add_note(lib: Lib, user: Caller, matter_id: str, body: schemas.NoteBody) -> dict[str, str]:
     """Add a note (kept encrypted, erased with the matter)."""
     return lib.matters.add_note(matter_id, user, body.text)
+
+
+@router.get("/{matter_id}/collections", response_model=list[schemas.CollectionSummary])
+def collections(lib: Lib, user: Caller, matter_id: str) -> list[dict[str, Any]]:
+    """The matter's collections: provisions its team saved, with their notes."""
+    return lib.collection_names(lib.matter_owner(matter_id, user))
+
+
+@router.post("/{matter_id}/collections", status_code=201, response_model=schemas.Collection)
+def create_collection(lib: Lib, user: Caller, matter_id: str, body: schemas.CollectionBody) -> dict[str, Any]:
+    return lib.create_collection(body.name, lib.matter_owner(matter_id, user))
+
+
+@router.get("/{matter_id}/collections/{name}", response_model=schemas.Collection)
+def collection(lib: Lib, user: Caller, matter_id: str, name: str) -> dict[str, Any]:
+    return lib.collection(name, lib.matter_owner(matter_id, user))
+
+
+@router.post("/{matter_id}/collections/{name}/items", status_code=201, response_model=schemas.Item)
+def add_item(lib: Lib, user: Caller, matter_id: str, name: str, body: schemas.ItemBody) -> dict[str, Any]:
+    """Save a provision of the law, with a note, into the matter's collection (created if new)."""
+    _, item = lib.save(name, body.passage_id, body.citation, body.note, lib.matter_owner(matter_id, user))
+    lib.matters.audit(matter_id, user, "saved to collection", item.citation)
+    return {**asdict(item), "in_index": True}
+
+
+@router.delete("/{matter_id}/collections/{name}", status_code=204)
+def delete_collection(lib: Lib, user: Caller, matter_id: str, name: str) -> Response:
+    lib.delete_collection(name, lib.matter_owner(matter_id, user))
+    return Response(status_code=204)
 
 
 @router.get("/{matter_id}/audit", response_model=list[schemas.AuditEntry])

@@ -49,12 +49,17 @@ JSON_OPERATIONS = {
     "POST /api/matters/{matter_id}/analyse",
     "GET /api/matters/{matter_id}/audit",
     "GET /api/matters/{matter_id}/notes",
+    "GET /api/matters/{matter_id}/collections",
+    "POST /api/matters/{matter_id}/collections",
+    "GET /api/matters/{matter_id}/collections/{name}",
+    "POST /api/matters/{matter_id}/collections/{name}/items",
     "POST /api/matters/{matter_id}/notes",
 }
 NO_CONTENT = {
     "DELETE /api/collections/{name}",
     "DELETE /api/collections/{name}/items/{item_id}",
     "DELETE /api/matters/{matter_id}",
+    "DELETE /api/matters/{matter_id}/collections/{name}",
 }
 
 

@@ -70,8 +70,13 @@ def test_a_matter_is_found_with_the_law_by_its_members_only(served):
         assert any(hit["matter"] == matter for hit in shared["results"])
         assert bob.get(f"/api/matters/{matter}/audit").status_code == 403  # the owner's only
         assert bob.delete(f"/api/matters/{matter}").status_code == 403
+        made = alice.post(f"/api/matters/{matter}/collections", json={"name": "Residence"})
+        assert made.status_code == 201 and made.json()["name"] == "Residence"
+        assert [c["name"] for c in bob.get(f"/api/matters/{matter}/collections").json()] == ["Residence"]
+        assert "Residence" not in [c["name"] for c in alice.get("/api/collections").json()]  # the matter's, not hers
         assert alice.delete(f"/api/matters/{matter}/members/bob").status_code == 200
         assert bob.get(f"/api/matters/{matter}").status_code == 404
+        assert bob.get(f"/api/matters/{matter}/collections").status_code == 404
         log = alice.get(f"/api/matters/{matter}/audit").json()
         assert [e["action"] for e in log][:2] == ["created matter", "added document"]
         assert bob.post(f"/api/matters/{matter}/notes", json={"text": "x"}).status_code == 404
@@ -122,6 +127,11 @@ def test_an_erased_matter_leaves_no_byte_of_its_text(served):
     matter, _ = _matter_with_statement(served)
     with _client(served, "alice") as alice:
         assert alice.post(f"/api/matters/{matter}/notes", json={"text": f"Call {TOKEN} back"}).status_code == 201
+        saved = alice.post(
+            f"/api/matters/{matter}/collections/Law for {TOKEN}/items",
+            json={"citation": "Model Convention, art 2", "note": f"Ask {TOKEN} about the recruiter"},
+        )
+        assert saved.status_code == 201, saved.text
     forms = {TOKEN, *terms(TOKEN)}  # as written, and as the BM25 leg stems it
     needles = [form.encode(encoding) for form in forms for encoding in ("utf-8", "utf-16-le", "utf-16-be")]
     held = _files_holding(data, needles)
