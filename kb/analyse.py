@@ -16,11 +16,11 @@ from kb.model import SearchHit
 from kb.query_language import query_language
 from kb.retrieve import MAX_QUERY_CHARS, Searcher, SearchFilters
 from kb.statements import statements
+from kb.store.base import RRF_K
 
 ISSUES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "issues.toml"
 PROVISIONS_PER_ISSUE = 3
 RANKED = 10
-RRF_K = 10
 
 
 @dataclass(frozen=True)

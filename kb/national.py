@@ -9,6 +9,7 @@ provision of a part) reads them in the canonical form of the other styles: "StGB
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _UNIT = r"\d+[a-z]{0,2}"
 _GERMAN = re.compile(
@@ -26,6 +27,7 @@ _DUTCH = re.compile(
 _CIRCULAR = re.compile(r"^(?P<instrument>.+?)\s+(?P<number>[A-Z]\d+/\d+(?:\.\d+)*)$")
 
 
+@lru_cache(maxsize=65536)  # every containment test reads both labels through it, many times each
 def canonical(citation: str) -> str:
     """The citation in the canonical form; citations in other styles are returned unchanged."""
     for pattern, keyword in ((_GERMAN, "s"), (_DUTCH, "art")):

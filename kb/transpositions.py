@@ -5,7 +5,7 @@ directive's article, "implemented in"; beside a national provision, "implements"
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,7 @@ class Transposition:
     source: str
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "relation": self.relation,
-            "citation": self.citation,
-            "about": self.about,
-            "basis": self.basis,
-            "source": self.source,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -63,10 +57,10 @@ def load_links(corpus: Path = CORPUS) -> tuple[Link, ...]:
     return tuple(links)
 
 
-def transpositions(citation: str, links: tuple[Link, ...] | None = None) -> list[Transposition]:
+def transpositions(citation: str) -> list[Transposition]:
     """The links a provision takes part in: what it implements, or where it is implemented."""
     found: dict[tuple[str, str], Transposition] = {}
-    for link in load_links() if links is None else links:
+    for link in load_links():
         if _touches(citation, link.directive):
             for national in link.national:
                 found.setdefault(

@@ -63,7 +63,14 @@ def _presented(request: Request) -> str | None:
 
 def caller(request: Request) -> User | None:
     """The person or service the request's key belongs to; None without a valid key. A wrong key
-    counts as a failure for the client's address, and too many of them are refused (429)."""
+    counts as a failure for the client's address, and too many of them are refused (429). Worked
+    out once per request, however many checks ask."""
+    if not hasattr(request.state, "caller"):
+        request.state.caller = _caller(request)
+    return request.state.caller
+
+
+def _caller(request: Request) -> User | None:
     presented = _presented(request)
     if presented is None:
         return None
@@ -86,9 +93,12 @@ async def collection_owner(request: Request) -> str:
 
 
 def signed_in(request: Request) -> tuple[User, str] | None:
-    """The web UI's signed-in person and their session's CSRF token, from the session cookie."""
-    token = request.cookies.get(SESSION_COOKIE)
-    return request.app.state.library.accounts.by_session(token) if token else None
+    """The web UI's signed-in person and their session's CSRF token, from the session cookie (looked
+    up once per request)."""
+    if not hasattr(request.state, "signed_in"):
+        token = request.cookies.get(SESSION_COOKIE)
+        request.state.signed_in = request.app.state.library.accounts.by_session(token) if token else None
+    return request.state.signed_in
 
 
 # The checks are `async`: they do little work, and FastAPI runs a plain `def` dependency in its
