@@ -148,12 +148,18 @@ def compare(
         print(matrix.as_markdown(), end="")
         return
     labels = {t.id: t.label for t in load_topics()}
-    table = Table("topic", *matrix.jurisdictions, show_lines=True)
+    table = Table("topic", *["EU rule" if code == "EU" else code for code in matrix.jurisdictions], show_lines=True)
     for topic in matrix.topics:
         cells = []
         for code in matrix.jurisdictions:
-            provisions = matrix.cell(code, topic).provisions
-            cells.append("\n".join(escape(c.citation) for c in provisions) or f"[dim]{NOT_FOUND}[/dim]")
+            cell = matrix.cell(code, topic)
+            lines = [
+                escape(c.citation) + "".join(f"\n  [dim]implements {escape(i.directive)}[/dim]" for i in implemented)
+                for c in cell.provisions
+                for implemented in [cell.implemented(c.id)]
+            ]
+            lines += [f"{escape(a.citation)} [dim](not in the corpus)[/dim]" for a in cell.not_in_corpus]
+            cells.append("\n".join(lines) or f"[dim]{NOT_FOUND}[/dim]")
         table.add_row(escape(labels.get(topic, topic)), *cells)
     out.print(table)
 

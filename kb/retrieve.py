@@ -10,6 +10,7 @@ from haystack import Document
 
 from kb import citations
 from kb.embed import QueryEmbedder, QueryVectors
+from kb.glossary import translations
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit, cites_within, split_span
 from kb.query_language import language_name, query_language
@@ -70,7 +71,7 @@ class SearchResponse:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     cases: list[SearchHit] = field(default_factory=list)  # judgment digests beside the law, each its "why it matters"
-    also_searched: list[str] = field(default_factory=list)  # statutory terms for the query's lay words
+    also_searched: list[str] = field(default_factory=list)  # terms for its lay words, its concepts in other languages
     languages: dict[str, Any] = field(default_factory=dict)  # the query's language and what each leg read
 
     def as_json(self) -> dict[str, Any]:
@@ -94,7 +95,7 @@ class Pool:
     plain: bool  # no instrument type asked: the law is ranked, judgment digests come beside it
     query_filters: dict[str, Any] | None  # the query's own constraints (phrases, AND / OR / NOT)
     cited: list[Document]
-    added: list[str]  # statutory terms for its lay words
+    added: list[str]  # statutory terms for its lay words, and its concepts' terms in other languages
     facts: QueryFacts
     candidates: list[Candidate]
     languages: dict[str, Any]  # the query's language; the passages' languages each leg read
@@ -200,12 +201,32 @@ class Searcher:
         english = language == "en"
         added = [] if cited or not english else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
         lexical = self._lexical_languages(filters, language)
+        translated = {} if cited else self._translations(parsed.text, filters, language)
         candidates = self._candidates(
-            parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical
+            parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated
         )
-        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added)
-        searched = {"query": language, "bm25": lexical, "dense": [v.lower() for v in filters.languages] or ["all"]}
-        return Pool(parsed.text, filters, plain, parsed.filters(), cited, added, facts, candidates, searched)
+        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added + translated.get("en", []))
+        searched = {
+            "query": language,
+            "bm25": lexical + list(translated),
+            "dense": [v.lower() for v in filters.languages] or ["all"],
+        }
+        shown = added + [term for terms_ in translated.values() for term in terms_]
+        return Pool(parsed.text, filters, plain, parsed.filters(), cited, shown, facts, candidates, searched)
+
+    def _translations(self, text: str, filters: SearchFilters, language: str) -> dict[str, list[str]]:
+        """The query's concepts in the other languages the BM25 leg reads (corpus/glossary.toml):
+        English, where most of the law is, and the languages of the states it names or is
+        filtered to (or those the filter asks for), where the index holds texts in them."""
+        if filters.languages:
+            wanted = [v.lower() for v in filters.languages]
+        else:
+            scope = load_jurisdictions()
+            states = {code.upper() for code in filters.jurisdictions} | scope.named_in(text)
+            national = [code for code in sorted(states) if scope.layer(code) == "national"]
+            wanted = ["en", *(v for code in national for v in scope.languages(code))]
+        held = self.known_values("language")
+        return translations(text, language, [v for v in dict.fromkeys(wanted) if v in held])
 
     def _lexical_languages(self, filters: SearchFilters, language: str) -> list[str]:
         """The passages' languages the BM25 leg reads: the query's own, where the index holds it
@@ -221,11 +242,13 @@ class Searcher:
         store_filters: dict[str, Any] | None,
         depth: int,
         lexical: list[str],
+        translated: dict[str, list[str]] | None = None,
     ) -> list[Candidate]:
         """The union of the legs' best passages: nearest to the cited provision (its stored vector,
         its words) when the query cites one; else to the query, the lay words' statutory terms
         searched on the BM25 leg (in `lexical`, the query's language) and, as a second dense
-        query, with the question."""
+        query, with the question. The BM25 leg also reads each language of `translated` for the
+        query's concepts in it, each on its own, and merges what they find by relative score."""
         sparse = self.query_embedder.sparse
         if cited:
             own = cited[0].content or ""
@@ -240,8 +263,11 @@ class Searcher:
                 queries["sparse"] = sparse.query(expanded, lexical[0])
             if added:
                 queries["expanded"] = self.query_embedder.embed(expanded).dense
-        in_language = {"field": "meta.language", "operator": "in", "value": lexical}
-        return union(self.index.legs(queries, store_filters, depth, {"sparse": in_language}))
+        leg_filters = {"sparse": {"field": "meta.language", "operator": "in", "value": lexical}}
+        for language, words in (translated or {}).items():
+            queries[f"sparse {language}"] = sparse.query(" ".join(words), language)
+            leg_filters[f"sparse {language}"] = {"field": "meta.language", "operator": "==", "value": language}
+        return union(_merge_sparse(self.index.legs(queries, store_filters, depth, leg_filters), depth))
 
     def facts(self, text: str, added: list[str]) -> QueryFacts:
         """What the ranker knows of a query besides the legs' scores."""
@@ -404,6 +430,15 @@ class Searcher:
         cited = self._cited(citation, self._store_filters(SearchFilters()))
         return Passage.from_document(cited[0]) if cited else None
 
+    def cited_versions(self, citation: str) -> list[Passage]:
+        """The first passage of the provision a citation names in each document that holds it: an
+        instrument's authentic text and its translation are cited alike and both found."""
+        firsts: dict[str, Passage] = {}
+        for document in self._cited(citation, self._store_filters(SearchFilters())):
+            passage = Passage.from_document(document)
+            firsts.setdefault(passage.document_id, passage)
+        return list(firsts.values())
+
     def passage_vectors(self, passages: list[Passage]) -> dict[str, list[float]]:
         """The stored dense vectors of these passages (point look-ups)."""
         found = self.index.by_ids([p.id for p in passages])
@@ -548,6 +583,22 @@ class Searcher:
             for record in self.index.records().values()
             if any(scope.binds(record.document_id, record.jurisdiction, code) for code in codes)
         )
+
+
+def _merge_sparse(legs: dict[str, list[Document]], depth: int) -> dict[str, list[Document]]:
+    """One BM25 leg from its readings in several languages: each scored relative to its own best
+    (BM25 scores of different queries have no common scale), best first."""
+    parts = [legs.pop(name) for name in [n for n in legs if n.startswith("sparse")]]
+    if parts:
+        scored = {}
+        for part in parts:
+            top = max((d.score or 0.0 for d in part), default=0.0) or 1.0
+            for document in part:
+                relative = (document.score or 0.0) / top
+                if document.id not in scored or relative > (scored[document.id].score or 0.0):
+                    scored[document.id] = replace(document, score=relative)
+        legs["sparse"] = sorted(scored.values(), key=lambda d: -(d.score or 0.0))[:depth]
+    return legs
 
 
 def _favour(documents: list[Document], jurisdictions: set[str], topics: set[str]) -> list[Document]:

@@ -35,6 +35,8 @@ class Link:
     about: str
     basis: str
     source: str
+    jurisdiction: str = ""  # the state whose provisions `national` names
+    topics: tuple[str, ...] = ()  # the compare matrix's rows it belongs to
 
 
 def _touches(citation: str, provision: str) -> bool:
@@ -49,10 +51,21 @@ def load_links(corpus: Path = CORPUS) -> tuple[Link, ...]:
         return ()
     links = []
     for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("link", []):
-        if entry.get("basis") not in BASES or not entry.get("source") or not entry.get("national"):
-            raise ValueError(f"{path}: each link needs national provisions, a basis in {BASES} and a source: {entry}")
+        if not all(entry.get(key) for key in ("national", "source", "jurisdiction")) or entry.get("basis") not in BASES:
+            raise ValueError(
+                f"{path}: each link needs national provisions, their jurisdiction, a basis in {BASES} "
+                f"and a source: {entry}"
+            )
         links.append(
-            Link(entry["directive"], tuple(entry["national"]), entry["about"], entry["basis"], entry["source"])
+            Link(
+                entry["directive"],
+                tuple(entry["national"]),
+                entry["about"],
+                entry["basis"],
+                entry["source"],
+                entry["jurisdiction"],
+                tuple(entry.get("topics", [])),
+            )
         )
     return tuple(links)
 

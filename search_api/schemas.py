@@ -172,7 +172,9 @@ class SearchResponse(BaseModel):
         description="Judgment digests beside the law (a search that names no instrument type), each by why it matters.",
     )
     also_searched: list[str] = Field(
-        default_factory=list, description="Statutory terms searched as well for the query's lay words."
+        default_factory=list,
+        description="Statutory terms searched as well: for the query's lay words, and its concepts' terms in the "
+        "other languages the keyword leg read (corpus/glossary.toml).",
     )
     languages: LanguagesSearched | None = Field(None, description="Which languages were searched.")
 
@@ -212,11 +214,29 @@ class Draft(BaseModel):
     took_ms: float
 
 
+class Implementation(BaseModel):
+    """A provision of a cell that implements a directive's article (corpus/transpositions.toml)."""
+
+    id: str
+    citation: str
+    directive: str
+    about: str
+    basis: str
+    source: str
+
+
+class NotInCorpus(BaseModel):
+    citation: str
+    about: str
+
+
 class Cell(BaseModel):
     jurisdiction: str
     topic: str
     found: bool
     provisions: list[Citation]
+    implements: list[Implementation]
+    not_in_corpus: list[NotInCorpus]
 
 
 class Matrix(BaseModel):

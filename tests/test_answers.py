@@ -69,12 +69,18 @@ def test_a_jurisdiction_asked_twice_or_unknown_is_refused(answerer):
 
 def test_the_compare_matrix_keeps_each_cell_to_its_state_and_topic(corpus_searcher):
     matrix = compare(corpus_searcher, ["DE", "GB", "US", "CA"], ["temporary_residence", "asylum_non_refoulement"])
-    assert len(matrix.cells) == 8
+    assert len(matrix.cells) == 10  # with the EU rule: Germany is bound by EU law
     for cell in matrix.cells:
         assert all(c.jurisdiction == cell.jurisdiction for c in cell.provisions)
-    assert "AufenthG, s 25(4a)" in [c.citation for c in matrix.cell("DE", "temporary_residence").provisions]
+    residence = matrix.cell("DE", "temporary_residence")
+    assert residence.provisions[0].citation == "AufenthG, s 25(4a)"  # the implementation comes first
+    assert [i.directive for i in residence.implemented(residence.provisions[0].id)] == ["Directive 2004/81/EC, art 8"]
+    # The Directive is not in this corpus: the EU rule names it all the same.
+    assert [a.citation for a in matrix.cell("EU", "temporary_residence").not_in_corpus] == [
+        "Directive 2004/81/EC, art 8"
+    ]
     markdown = matrix.as_markdown()
-    assert markdown.splitlines()[0] == "| Topic | DE | GB | US | CA |"
+    assert markdown.splitlines()[0] == "| Topic | EU | DE | GB | US | CA |"
     assert "[AufenthG, s 25(4a)](https://" in markdown
 
 

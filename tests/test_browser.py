@@ -137,6 +137,15 @@ def test_compare_builds_the_matrix_with_links_into_documents(page):
     shot(page, "compare")
 
 
+def test_compare_shows_the_eu_rule_in_a_member_states_row(page):
+    page.goto("/compare?jurisdiction=DE&topic=temporary_residence")
+    assert page.locator("table.matrix thead th").all_inner_texts() == ["Topic", "EU rule", "DE"]
+    eu, germany = page.locator("table.matrix tbody td").all()
+    assert "Directive 2004/81/EC, art 8" in eu.inner_text() and "not in the corpus" in eu.inner_text()
+    # This library holds no German law: the state's cell says so beside the EU rule.
+    assert germany.inner_text() == "no provision found in the corpus"
+
+
 def test_hostile_document_and_query_stay_inert(page):
     payload = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 1"> shelter'
     page.goto("/search?q=" + quote_plus(payload))

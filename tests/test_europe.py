@@ -321,11 +321,23 @@ def test_a_transposition_link_without_its_source_is_refused(tmp_path: Path):
 
     (tmp_path / "transpositions.toml").write_text(
         '[[link]]\ndirective = "Directive 2004/81/EC, art 8"\nabout = "x"\nnational = ["AufenthG, s 25(4a)"]\n'
-        'basis = "subject"\nsource = ""\n',
+        'jurisdiction = "DE"\nbasis = "subject"\nsource = ""\n',
         encoding="utf-8",
     )
     with pytest.raises(ValueError, match="source"):
         load_links(tmp_path)
+
+
+def test_each_link_names_a_state_bound_by_eu_law_and_known_topics():
+    from kb.jurisdictions import load_jurisdictions
+    from kb.topics import load_topics
+    from kb.transpositions import load_links
+
+    known = {t.id for t in load_topics()}
+    members = {"DE", "NL", "GB"}  # GB: bound until 31 December 2020 (corpus/jurisdictions.toml)
+    for link in load_links():
+        assert link.jurisdiction in members and link.jurisdiction in load_jurisdictions().by_code
+        assert link.topics and set(link.topics) <= known, link
 
 
 def test_a_link_on_the_national_text_is_backed_by_that_text(corpus_searcher):

@@ -49,8 +49,10 @@ def test_a_question_in_another_language_finds_the_provision_in_any(searcher: Sea
     response = searcher.search("¿Puede una víctima de trata quedarse en el país si declara como testigo?", limit=3)
     assert response.hits[0].passage.document_id.startswith("musterg")
     assert response.hits[0].passage.citation in {"MusterG, s 2", "§ 2 MusterG"}
-    # No Spanish text: the keyword leg has nothing to read, and the answer says so.
-    assert response.languages == {"query": "es", "bm25": [], "dense": ["all"]}
+    # No Spanish text: the keyword leg reads the English texts for the question's concepts
+    # (corpus/glossary.toml: "trata" -> "trafficking in persons"), and the answer says so.
+    assert response.languages == {"query": "es", "bm25": ["en"], "dense": ["all"]}
+    assert {"trafficking in persons", "victim", "residence permit"} <= set(response.also_searched)
 
 
 def test_a_provision_shows_its_other_language_version(searcher: Searcher):
@@ -69,15 +71,23 @@ def test_a_provision_shows_its_other_language_version(searcher: Searcher):
 
 def test_the_keyword_leg_reads_the_querys_own_language(searcher: Searcher):
     response = searcher.search("Aufenthaltserlaubnis für Opfer von Menschenhandel", limit=3)
-    assert response.languages["bm25"] == ["de"]
+    assert response.languages["bm25"] == ["de", "en"]  # its own words, then its concepts in English
     assert response.hits[0].passage.language == "de"
+
+
+def test_an_english_question_naming_a_state_reads_its_law_in_the_states_language(searcher: Searcher):
+    named = searcher.search("residence permit for trafficking victims in Germany", limit=3)
+    assert named.languages["bm25"] == ["en", "de"]
+    assert {"Menschenhandel", "Opfer", "Aufenthaltserlaubnis"} <= set(named.also_searched)
+    unnamed = searcher.search("residence permit for trafficking victims", limit=3)
+    assert unnamed.languages["bm25"] == ["en"]  # no state named: English only, as before
 
 
 def test_a_parallel_translation_is_searched_in_its_own_language_only(searcher: Searcher):
     english = searcher.search("free legal aid and an interpreter for victims", limit=10)
     assert english.hits and all(h.passage.language != "nl" for h in english.hits)
     dutch = searcher.search("kosteloze rechtsbijstand en een tolk voor slachtoffers", limit=3)
-    assert dutch.languages["bm25"] == ["nl"]
+    assert dutch.languages["bm25"][0] == "nl"
     assert dutch.hits[0].passage.language == "nl" and dutch.hits[0].passage.text_role == "parallel"
 
 

@@ -1,0 +1,76 @@
+"""The field's concepts across languages (corpus/glossary.toml): the terms a question's words stand
+for in the languages the law is written in, so that the keyword leg can read a question against
+texts in another language."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+GLOSSARY_FILE = Path(__file__).resolve().parent.parent / "corpus" / "glossary.toml"
+# A concept's first terms in a language are searched (its statutory words, most specific first); the
+# others only recognise it in a question. Three: fewer or all of them found less on the dev questions.
+SEARCHED_TERMS = 3
+# Vietnamese tells words apart by their marks ("ma", "má", "mà"): they are kept.
+_KEEPS_MARKS = {"vi"}
+
+
+@dataclass(frozen=True)
+class Concept:
+    terms: dict[str, tuple[str, ...]]  # language -> its terms, as written in the file
+    patterns: dict[str, re.Pattern[str]]  # language -> a pattern of its terms, on folded text
+
+
+def fold(text: str, language: str) -> str:
+    """Lower case, and without accents unless the language needs them."""
+    text = text.lower()
+    if language in _KEEPS_MARKS:
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _pattern(term: str, language: str) -> str:
+    """ "víctima*" matches word beginnings; "*الضحية" also inside a word; else the whole word."""
+    body = r"\w*".join(re.escape(part) for part in fold(term, language).split("*"))
+    left = "" if term.startswith("*") else r"(?<!\w)"
+    right = "" if term.endswith("*") else r"(?!\w)"
+    return left + body + right
+
+
+@lru_cache
+def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    concepts = []
+    for entry in data.get("concept", []):
+        terms = {language: tuple(words) for language, words in entry.items()}
+        patterns = {
+            language: re.compile("|".join(_pattern(t, language) for t in sorted(words, key=len, reverse=True)))
+            for language, words in terms.items()
+        }
+        concepts.append(Concept(terms, patterns))
+    return tuple(concepts)
+
+
+def languages() -> set[str]:
+    return {language for concept in load_glossary() for language in concept.terms}
+
+
+def translations(
+    query: str, language: str, targets: list[str], glossary: tuple[Concept, ...] | None = None
+) -> dict[str, list[str]]:
+    """For each target language, the terms of the concepts the query names in its own language
+    (each once, in the glossary's order); a language with none is left out."""
+    folded = fold(query, language)
+    found: dict[str, list[str]] = {target: [] for target in targets if target != language}
+    for concept in load_glossary() if glossary is None else glossary:
+        pattern = concept.patterns.get(language)
+        if pattern is None or not pattern.search(folded):
+            continue
+        for target, terms in found.items():
+            searched = [t.strip("*") for t in concept.terms.get(target, ())[:SEARCHED_TERMS]]
+            terms += [t for t in searched if t not in terms]
+    return {target: terms for target, terms in found.items() if terms}

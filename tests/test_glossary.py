@@ -1,0 +1,58 @@
+"""The field's concepts across languages (corpus/glossary.toml), read from questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.glossary import SEARCHED_TERMS, fold, load_glossary, translations
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "concepts"),
+    [
+        ("¿Puede una víctima de trata quedarse si declara como testigo?", "es", {"trafficking in persons", "victim"}),
+        ("Les victimes de la traite ont-elles droit à un titre de séjour ?", "fr", {"victim", "residence permit"}),
+        ("Czy ofiara handlu ludźmi dostanie zezwolenie na pobyt?", "pl", {"trafficking in persons", "victim"}),
+        ("Nạn nhân buôn người có được ở lại không?", "vi", {"trafficking in persons", "victim"}),
+        ("هل يحق لضحايا الاتجار بالبشر الحصول على تعويض؟", "ar", {"trafficking in persons", "compensation"}),
+        ("Чи може жертва торгівлі людьми отримати компенсацію?", "uk", {"victim", "compensation"}),
+        ("Pwede bang manatili ang biktima kung tumestigo siya?", "tl", {"victim", "criminal proceedings"}),
+    ],
+)
+def test_a_questions_concepts_are_found_in_its_own_language(question: str, language: str, concepts: set[str]):
+    assert concepts <= set(translations(question, language, ["en"])["en"])
+
+
+def test_inflected_and_joined_forms_match_and_accents_may_be_missing():
+    assert "compensation" in translations("despagubiri pentru victime", "ro", ["en"])["en"]  # no diacritics
+    assert "victim" in translations("ofiarami", "pl", ["en"])["en"]  # "ofiar*": an inflected form
+    assert "victim" in translations("للضحايا", "ar", ["en"])["en"]  # a preposition joined to the word
+
+
+def test_vietnamese_keeps_its_marks():
+    assert fold("Nạn nhân", "vi") == "nạn nhân"
+    assert fold("Víctima", "es") == "victima"
+    assert not translations("nan nhan", "vi", ["en"])  # without marks the words are other words
+
+
+def test_an_english_question_reads_dutch_and_german_in_their_terms_and_no_language_twice():
+    found = translations("What sentence do traffickers get for forced labour?", "en", ["en", "nl", "de"])
+    assert set(found) == {"nl", "de"}
+    assert "mensenhandel" in found["nl"] and "Zwangsarbeit" in found["de"]
+    assert all(len(terms) == len(set(terms)) for terms in found.values())
+
+
+def test_a_word_inside_another_is_not_the_concept():
+    assert not translations("The pastrami sandwich", "en", ["de"])  # "trafficking" is not in it either
+    assert "Asyl" not in translations("the asylums of the nineteenth century", "en", ["de"]).get("de", [])
+
+
+def test_only_a_concepts_first_terms_are_searched(tmp_path: Path):
+    (tmp_path / "glossary.toml").write_text(
+        '[[concept]]\nen = ["alpha", "beta", "gamma", "delta"]\nes = ["alfa*"]\n', encoding="utf-8"
+    )
+    glossary = load_glossary(tmp_path / "glossary.toml")
+    found = translations("un alfabeto", "es", ["en"], glossary)["en"]  # "alfa*" matches a word beginning
+    assert found == ["alpha", "beta", "gamma", "delta"][:SEARCHED_TERMS]  # the file's order: statutory words first
