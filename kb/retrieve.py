@@ -248,7 +248,8 @@ class Searcher:
         its words) when the query cites one; else to the query, the lay words' statutory terms
         searched on the BM25 leg (in `lexical`, the query's language) and, as a second dense
         query, with the question. The BM25 leg also reads each language of `translated` for the
-        query's concepts in it, each on its own, and merges what they find by relative score."""
+        query's concepts in it, each on its own, and merges what they find by relative score; those
+        terms join the second dense query."""
         sparse = self.query_embedder.sparse
         if cited:
             own = cited[0].content or ""
@@ -261,8 +262,10 @@ class Searcher:
             queries = {"dense": self.query_embedder.embed(text).dense}
             if lexical:
                 queries["sparse"] = sparse.query(expanded, lexical[0])
-            if added:
-                queries["expanded"] = self.query_embedder.embed(expanded).dense
+            # The question also meets the texts in other languages in their own terms.
+            foreign = [term for words in (translated or {}).values() for term in words]
+            if added or foreign:
+                queries["expanded"] = self.query_embedder.embed(" ".join([expanded, *foreign])).dense
         leg_filters = {"sparse": {"field": "meta.language", "operator": "in", "value": lexical}}
         for language, words in (translated or {}).items():
             queries[f"sparse {language}"] = sparse.query(" ".join(words), language)
