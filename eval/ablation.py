@@ -5,8 +5,9 @@ out at a time, in one process on the configured index.
 
 Variants: Haven as it ships; without the learned ranker (weighted RRF of the legs, with the
 jurisdiction and topic boosts); without the expansion's second dense query; without the
-thesaurus (neither the BM25 terms nor the second dense query). Each is run as asked and filtered
-to the jurisdiction a question names.
+thesaurus (neither the BM25 terms nor the second dense query); without the glossary (a question's
+concepts are not read in other languages). Each is run as asked and filtered to the jurisdiction
+a question names, scored as `kb eval` scores it.
 Indexing with context is a property of the index: compare two indexes built with and without
 KB_INDEX_CONTEXT (README, "Indexed with its context").
 """
@@ -25,7 +26,7 @@ import kb.retrieve
 from cli.wiring import dense_encoder
 from eval.datasets import GOLD_QUESTIONS, load_gold
 from eval.metrics import mean_scores, scores, unique
-from eval.run import _gold_key
+from eval.run import _gold_key, gold_passages
 from kb.config import get_settings
 from kb.embed import QueryEmbedder, SparseEncoder
 from kb.rank import Ranker
@@ -48,6 +49,16 @@ class _WithoutLeg:
         self, queries: dict[str, Any], filters: dict[str, Any] | None, depth: int, leg_filters: Any = None
     ) -> dict[str, Any]:
         return self._index.legs({k: v for k, v in queries.items() if k != self._leg}, filters, depth, leg_filters)
+
+
+@contextmanager
+def _no_glossary():
+    kept = kb.retrieve.translations
+    kb.retrieve.translations = lambda query, language, targets, glossary=None: {}
+    try:
+        yield
+    finally:
+        kb.retrieve.translations = kept
 
 
 @contextmanager
@@ -76,10 +87,12 @@ def main() -> None:
         "without the learned ranker (weighted RRF)": (fused, None),
         "without the expansion's dense query": (no_second_dense, None),
         "without the thesaurus": (learned, _no_thesaurus),
+        "without the glossary": (learned, _no_glossary),
     }
     try:
         for path in args.questions:
             questions = load_gold(path)
+            _, coarser = gold_passages(index, questions)
             table = Table(title=f"{path.name}: {len(questions)} questions", title_justify="left")
             for column in ("variant", "R@5", "R@10", "MRR@10", "R@5 (j. filter)", "MRR@10 (j. filter)"):
                 table.add_column(column)
@@ -91,7 +104,9 @@ def main() -> None:
                         for question in questions:
                             scope = [question.jurisdiction] if filtered and question.jurisdiction else []
                             found = searcher.search(question.question, SearchFilters(scope, only=True), DEPTH).hits
-                            keys = [_gold_key(question, h.passage.document_id, h.passage.citation) for h in found]
+                            keys = [
+                                _gold_key(question, h.passage.document_id, h.passage.citation, coarser) for h in found
+                            ]
                             relevant = {f"{d}|{c}" for d, c in question.relevant}
                             per_query.append(scores(unique(keys), relevant))
                     metrics = mean_scores(per_query)

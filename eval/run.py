@@ -30,7 +30,7 @@ from kb.model import cites_within
 from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import open_index
-from kb.store.live import all_of
+from kb.store.live import LiveIndex, all_of
 
 DEPTH = 100  # passages retrieved per query
 SHOWN = ("recall@1", "recall@5", "recall@10", "recall@100", "mrr@10", "ndcg@10", "map@10")
@@ -80,6 +80,28 @@ def _gold_key(
     return f"{document_id}|{citation}"
 
 
+def gold_passages(
+    index: LiveIndex, questions: list[GoldQuestion]
+) -> tuple[dict[str, list[tuple[str, int, int]]], dict[str, set[str]]]:
+    """For each gold provision ("document|citation"): where its passages lie (document, start, end),
+    and, where no passage is within it, the labels of the passages holding it."""
+    spans: dict[str, list[tuple[str, int, int]]] = {}
+    coarser: dict[str, set[str]] = {}
+    for document_id in {doc for q in questions for doc, _ in q.relevant}:
+        passages = index.passages(document_id)
+        for question in questions:
+            for gold_doc, gold_citation in question.relevant:
+                if gold_doc != document_id:
+                    continue
+                key = f"{gold_doc}|{gold_citation}"
+                within = [p for p in passages if cites_within(p.meta["citation"], gold_citation)]
+                if not within:
+                    within = [p for p in passages if cites_within(gold_citation, p.meta["citation"])]
+                    coarser[key] = {p.meta["citation"] for p in within}
+                spans.setdefault(key, []).extend((document_id, p.meta["start"], p.meta["end"]) for p in within)
+    return spans, coarser
+
+
 def run_gold(
     settings: Settings,
     encoder: CachedEncoder,
@@ -100,20 +122,7 @@ def run_gold(
         embedder = QueryEmbedder(encoder, SparseEncoder())
         searcher = Searcher(index, embedder, settings.languages)
         fused = Searcher(index, embedder, settings.languages, Ranker(None))
-        spans: dict[str, list[tuple[str, int, int]]] = {}  # gold key -> (document, start, end) of its passages
-        coarser: dict[str, set[str]] = {}  # gold key -> labels of passages holding it, where none is within it
-        for document_id in {doc for q in questions for doc, _ in q.relevant}:
-            passages = index.passages(document_id)
-            for question in questions:
-                for gold_doc, gold_citation in question.relevant:
-                    if gold_doc != document_id:
-                        continue
-                    key = f"{gold_doc}|{gold_citation}"
-                    within = [p for p in passages if cites_within(p.meta["citation"], gold_citation)]
-                    if not within:
-                        within = [p for p in passages if cites_within(gold_citation, p.meta["citation"])]
-                        coarser[key] = {p.meta["citation"] for p in within}
-                    spans.setdefault(key, []).extend((document_id, p.meta["start"], p.meta["end"]) for p in within)
+        spans, coarser = gold_passages(index, questions)
         # A gold provision no passage is cited to counts as missed by every system (said in the notes).
         unmatched = sorted(key for key, found in spans.items() if not found)
         texts = {
