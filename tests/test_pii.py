@@ -45,3 +45,33 @@ def test_the_teams_fixtures_are_found_with_recall_at_least_0_95():
     from eval.pii import measure
 
     assert measure()["all"]["recall"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "piece"),
+    [
+        ("en", "She shared a flat with her cousin Wanjiru and two others.", "Wanjiru"),
+        ("en", "Kind regards, Tomasz Wieczorek", "Tomasz Wieczorek"),
+        ("de", "Sehr geehrter Herr Dr. Lindqvist, wir vertreten die Betroffene.", "Lindqvist"),
+        ("de", "Sein Kollege Bogdan arbeitete ebenfalls auf dem Hof.", "Bogdan"),
+        ("nl", "Zij woont tijdelijk bij haar zus Nkechi in Zwolle.", "Nkechi"),
+        ("nl", "Namens de staatssecretaris, P. Bakhuizen", "P. Bakhuizen"),
+        ("nl", "[04-02-2024 21:10] Sorin: je moet vanavond werken", "Sorin"),
+    ],
+)
+def test_a_name_is_found_after_the_words_that_introduce_one(language: str, text: str, piece: str):
+    found = {text[f.start : f.end] for f in pii.find(text, language) if f.kind == "PERSON"}
+    assert piece in found
+
+
+def test_a_name_found_once_is_found_where_its_words_recur():
+    text = "The recruiter, Mr Ilie Vasilescu, kept the passports. Later Vasilescu drove them to the farm."
+    spans = [text[f.start : f.end] for f in pii.find(text, "en") if f.kind == "PERSON"]
+    assert spans.count("Vasilescu") == 1 and "Ilie Vasilescu" in spans
+
+
+def test_dates_and_roles_are_not_taken_for_phone_numbers_or_names():
+    text = "[05-03-2024 08:15] Client: ik ben ziek. Het gesprek vond plaats op 05.03.2024."
+    found = [(f.kind, text[f.start : f.end]) for f in pii.find(text, "nl")]
+    assert not any(kind == "PHONE_NUMBER" for kind, _ in found)
+    assert ("PERSON", "Client") not in found
