@@ -20,7 +20,11 @@ from kb.national import canonical, query_pinpoints
 # "<instrument>, art 7(1)", "<instrument> § 1255(l)", "<instrument>, s 25(4a)", "<instrument>, para VTS 3.1"
 _LABEL = re.compile(r"^(?P<instrument>.+?)(?:, (?:art|s|para) | § )(?P<designator>\S.*)$")
 # What may stand before a number in a query: art, article, s, sec, section, §, para, reg, rule ...
-_KEYWORD = r"(?:articles?|arts?|sections?|secs?|ss?|paragraphs?|paras?|regulations?|regs?|rules?|r)\b\s*|§+\s*"
+# A paragraph of the Immigration Rules carries its appendix's letters: "para VTS 3.1".
+_KEYWORD = (
+    r"(?:articles?|arts?|sections?|secs?|ss?|paragraphs?|paras?|regulations?|regs?|rules?|r)\b\s*"
+    r"|(?:paragraphs?|paras?)\s+[a-z]{2,5}\s+|§+\s*"
+)
 _NUMBER = r"(?P<number>(?:[a-z]\d+/)?\d+[a-z]{0,2}(?:\.\d+)*)(?P<parts>(?:\s?\([0-9a-z.]+\))*)"
 _KEYED = re.compile(rf"(?<![\w§])(?:{_KEYWORD}){_NUMBER}")
 _LEADING = re.compile(rf"^\s*{_NUMBER}(?![\w.])")  # "irpa 24", "8 usc 1255(l)"

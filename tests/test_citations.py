@@ -19,6 +19,7 @@ NAMES = {
         ("Residence Act", "AufenthG"),
         ("IRPA", "IRPA"),
         ("VTS", "Immigration Rules, Appendix VTS"),
+        ("Immigration Rules, Appendix VTS", "Immigration Rules, Appendix VTS"),
         ("ILO Forced Labour Protocol 2014", "ILO Forced Labour Protocol 2014"),
     ]
 }
@@ -39,6 +40,8 @@ NAMES = {
         ("section 25 (4a) of the Residence Act", "AufenthG", "25(4a)", "of the"),
         ("IRPA 24", "IRPA", "24", ""),
         ("VTS 3.1 reflection", "Immigration Rules, Appendix VTS", "3.1", "reflection"),
+        # the label as Haven prints it, the appendix's letters after "para"
+        ("Immigration Rules, Appendix VTS, para VTS 3.1", "Immigration Rules, Appendix VTS", "3.1", ""),
         ("ILO Forced Labour Protocol 2014 art 4", "ILO Forced Labour Protocol 2014", "4", ""),
     ],
 )
