@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from kb.answer import law_types
-from kb.model import SearchHit
+from kb.jurisdictions import load_jurisdictions
+from kb.model import Passage, SearchHit
 from kb.query_language import query_language
 from kb.retrieve import MAX_QUERY_CHARS, Searcher, SearchFilters
 from kb.statements import statements
 from kb.store.base import RRF_K
 
 ISSUES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "issues.toml"
-PROVISIONS_PER_ISSUE = 3
+PROVISIONS_PER_ISSUE = 5
+# In the statement's ranking, the provisions that govern an issue weigh twice a search on the facts
+# (the issues' own searches are shown per issue, not ranked: fusing them found less on the
+# development fact patterns).
+GOVERNING_WEIGHT = 2.0
 RANKED = 10
 
 
@@ -30,6 +35,7 @@ class Issue:
     kind: str
     query: str
     pattern: re.Pattern[str]
+    applies: tuple[str, ...] = ()  # the provisions that govern it, in any system, most important first
 
 
 @lru_cache
@@ -38,7 +44,8 @@ def load_issues(path: Path = ISSUES_FILE) -> tuple[Issue, ...]:
     for issue_id, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
         cues = sorted((c.lower() for c in entry["cues"]), key=len, reverse=True)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + ")")
-        issues.append(Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern))
+        applies = tuple(entry.get("applies", []))
+        issues.append(Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies))
     return tuple(issues)
 
 
@@ -125,29 +132,55 @@ def raised_issues(text: str, language: str = "en") -> list[Raised]:
 
 
 def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis:
-    """Per jurisdiction (none: the whole corpus), the provisions for each issue raised, and the
-    statement's provisions ranked by fusing the issues' searches with a search on the facts."""
+    """Per jurisdiction (none: the whole corpus), the provisions for each issue raised (those that
+    govern it in that jurisdiction's scope first, then what a search for it finds), and the
+    statement's provisions ranked by fusing both with a search on the facts."""
     language = query_language(text)
     issues = raised_issues(text, language)
     types = law_types(searcher)
     ranked: dict[str, list[SearchHit]] = {}
     for code in jurisdictions or [""]:
         filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
-        lists = [searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits]
+        lists = [(searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits, 1.0)]
         for raised in issues:
+            governing = _governing(searcher, raised.issue, code, language)
             hits = searcher.search(raised.issue.query, filters, RANKED).hits
-            raised.provisions[code] = hits[:PROVISIONS_PER_ISSUE]
-            lists.append(hits)
+            held = {hit.passage.id for hit in governing}
+            raised.provisions[code] = (governing + [h for h in hits if h.passage.id not in held])[:PROVISIONS_PER_ISSUE]
+            lists.append((governing, GOVERNING_WEIGHT))
         ranked[code] = _fused(lists)[:RANKED]
     return Analysis(language, issues, ranked)
 
 
-def _fused(lists: list[list[SearchHit]]) -> list[SearchHit]:
+def _governing(searcher: Searcher, issue: Issue, code: str, language: str) -> list[SearchHit]:
+    """The provisions that govern an issue, as the index holds them, in the jurisdiction's scope (its
+    own law and the treaties binding it; for an international or regional body, as for a state of
+    the Council of Europe outside the corpus, the international and regional instruments; all where
+    none is asked), each once: in the statement's language where the instrument is in several."""
+    scope = load_jurisdictions()
+
+    def applies_in(p: Passage) -> bool:
+        if not code:
+            return True
+        if scope.layer(code) != "national":
+            return scope.layer(p.jurisdiction) != "national"
+        return scope.binds(p.document_id, p.jurisdiction, code)
+
+    found: list[SearchHit] = []
+    for citation in issue.applies:
+        versions = [p for p in searcher.cited_versions(citation) if applies_in(p)]
+        if versions:
+            chosen = next((p for p in versions if p.language == language), versions[0])
+            found.append(SearchHit(chosen, 1.0, "citation"))
+    return found
+
+
+def _fused(lists: list[tuple[list[SearchHit], float]]) -> list[SearchHit]:
     """Reciprocal rank fusion of ranked lists, by passage."""
     scores: dict[str, float] = {}
     first: dict[str, SearchHit] = {}
-    for hits in lists:
+    for hits, weight in lists:
         for rank, hit in enumerate(hits):
-            scores[hit.passage.id] = scores.get(hit.passage.id, 0.0) + 1 / (RRF_K + rank + 1)
+            scores[hit.passage.id] = scores.get(hit.passage.id, 0.0) + weight / (RRF_K + rank + 1)
             first.setdefault(hit.passage.id, hit)
     return [first[pid] for pid in sorted(scores, key=lambda pid: -scores[pid])]
