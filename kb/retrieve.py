@@ -465,19 +465,26 @@ class Searcher:
         if not wanted:
             return []
         records, graded = self._graded(wanted)
-        if not graded:
-            return []
-        best = max(grade for grade, _ in graded.values())
-        if best == 1:  # only provisions that contain the cited part: the deepest one holds it
-            deepest = max(depth for _, depth in graded.values())
-            graded = {label: g for label, g in graded.items() if g[1] == deepest}
-        chosen = {label: grade for label, (grade, _) in graded.items() if grade >= min(best, 2)}
-        conditions = [
-            {"field": "meta.document_id", "operator": "in", "value": [r.document_id for r in records]},
-            {"field": "meta.citation", "operator": "in", "value": sorted(chosen)},
-            *([store_filters] if store_filters else []),
-        ]
-        passages = self.index.filter({"operator": "AND", "conditions": conditions})
+        # The cited part itself and its parts; where there are none, or the filters leave none of them
+        # (a treaty's Dutch text numbers the paragraphs its English text holds in one passage), the
+        # deepest provision holding it.
+        holding = {label: g for label, g in graded.items() if g[0] == 1}
+        deepest = max((depth for _, depth in holding.values()), default=0)
+        passages: list[Document] = []
+        for chosen in (
+            {label: grade for label, (grade, _) in graded.items() if grade > 1},
+            {label: grade for label, (grade, depth) in holding.items() if depth == deepest},
+        ):
+            if not chosen:
+                continue
+            conditions = [
+                {"field": "meta.document_id", "operator": "in", "value": [r.document_id for r in records]},
+                {"field": "meta.citation", "operator": "in", "value": sorted(chosen)},
+                *([store_filters] if store_filters else []),
+            ]
+            passages = self.index.filter({"operator": "AND", "conditions": conditions})
+            if passages:
+                break
         return sorted(passages, key=lambda d: (-chosen[d.meta["citation"]], d.meta["document_id"], d.meta["start"]))
 
     def _graded(self, wanted: citations.CitationQuery) -> tuple[list[DocumentRecord], dict[str, tuple[int, int]]]:

@@ -152,3 +152,42 @@ def test_an_english_answer_quotes_the_authentic_text_with_the_translation_beside
     cited = {c.citation: c for c in draft.citations}
     assert cited["§ 2 MusterG"].document_id == "musterg-de" and cited["MusterG, s 2"].document_id == "musterg-en"
     assert all(sentence_supported(line, draft) for line in lines)  # each quote is in the source it cites
+
+
+def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provision_holding_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, passage_embedder, query_embedder
+):
+    """A treaty's Dutch text numbers paragraphs its English text holds in one passage: asked in
+    English for "art 3(2)", the English article is found, not nothing."""
+    import json
+
+    import ingest.passages
+
+    monkeypatch.setattr(ingest.passages, "MAX_PART_CHARS", 300)
+    english = "Each Party shall give victims a place to stay and medical care while they recover. " * 3
+    dutch = (
+        "1. Iedere Partij biedt slachtoffers een verblijfplaats tijdens hun herstel, zolang dat nodig is voor hun "
+        "veiligheid en gezondheid, en zorgt dat zij daar niet worden gevonden door wie hen heeft uitgebuit.\n\n"
+        "2. Iedere Partij biedt slachtoffers medische zorg en psychologische hulp, ook wanneer zij niet met de "
+        "autoriteiten samenwerken of geen verblijfsvergunning hebben aangevraagd."
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "care.md").write_text(
+        f"# Model Treaty on Care\n\nArticle 3\n\n{english}\n\n# Modelverdrag inzake zorg\n\nArtikel 3\n\n{dutch}\n",
+        encoding="utf-8",
+    )
+    entry = {"id": "care", "file": "care.md", "title": "Model Treaty on Care", "short_title": "Model Care Treaty"}
+    entry |= {"jurisdiction": "COE", "instrument_type": "treaty", "date": "2020-01-01"}
+    (docs / "MANIFEST.json").write_text(json.dumps([entry]), encoding="utf-8")
+    index = LiveIndex(EdgeDocumentStore(tmp_path / "shard"), DocumentRegistry(EdgeDocumentStore(tmp_path / "reg")))
+    Indexer(index, passage_embedder).ingest([docs])
+    labels = {(d.meta["citation"], d.meta["language"]) for d in index.passages("care")}
+    assert ("Model Care Treaty, art 3(2)", "nl") in labels and ("Model Care Treaty, art 3", "en") in labels
+    english_only = Searcher(index, query_embedder, ["en"])
+    assert [p.citation for p in english_only.cited_versions("Model Care Treaty, art 3(2)")] == [
+        "Model Care Treaty, art 3"
+    ]
+    both = Searcher(index, query_embedder, [])
+    assert [p.citation for p in both.cited_versions("Model Care Treaty, art 3(2)")] == ["Model Care Treaty, art 3(2)"]
+    index.close()
