@@ -62,8 +62,12 @@ class LoadedFile:
 
 _YAML = YAMLHandler()
 _GLUED_HEADING = re.compile(r"^(#{1,6})(?=[^#\s])", re.M)  # "####Status of victims"
+# Rendering artefacts, and the Dutch treaty database's status line under each article ("Treedt in
+# werking op een nader te bepalen tijdstip": when it enters into force for the Kingdom), which is
+# not the treaty's text and would otherwise be read as the article's heading.
 _ARTEFACT_LINES = re.compile(
-    r"^(<meta [^>]*>|\[table of contents\]\([^)]*\)|(Title|URL Source|Markdown Content|Published Time):.*)\s*$",
+    r"^(<meta [^>]*>|\[table of contents\]\([^)]*\)|(Title|URL Source|Markdown Content|Published Time):.*"
+    r"|Treedt in werking op .*)\s*$",
     re.M | re.I,
 )
 # "1.  Each Party shall ..." opens numbered paragraph 1: keep the number (Markdown would turn it

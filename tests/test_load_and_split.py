@@ -29,6 +29,19 @@ def test_clean_markdown_removes_artefacts_and_unglues_headings():
     assert "#### Status of victims" in text
 
 
+def test_a_treaty_databases_status_line_is_not_an_articles_heading(tmp_path: Path):
+    path = tmp_path / "protocol.md"
+    path.write_text(
+        "# Protocol on Work\n\n### Article  1\nTreedt in werking op een nader te bepalen tijdstip\n\n"
+        "1.  Each Member shall take effective measures to prevent forced labour.\n",
+        encoding="utf-8",
+    )
+    loaded = load_file(path)
+    passages = build_passages(loaded, document_info(loaded, Overrides()), "hash")
+    assert passages and all("Treedt" not in p.heading and "Treedt" not in p.text for p in passages)
+    assert any("effective measures" in p.text for p in passages)
+
+
 def test_front_matter_is_read_as_yaml():
     text, front = clean_markdown(
         '---\ntitle: "Directive 2011/36/EU: on \\"trafficking\\""\nsummary: >\n  One long\n  folded line\n'
