@@ -138,12 +138,14 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
     language = query_language(text)
     issues = raised_issues(text, language)
     types = law_types(searcher)
+    # Each governing provision looked up once, for every jurisdiction asked.
+    versions = {citation: searcher.cited_versions(citation) for r in issues for citation in r.issue.applies}
     ranked: dict[str, list[SearchHit]] = {}
     for code in jurisdictions or [""]:
         filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
         lists = [(searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits, 1.0)]
         for raised in issues:
-            governing = _governing(searcher, raised.issue, code, language)
+            governing = _governing(raised.issue, versions, code, language)
             hits = searcher.search(raised.issue.query, filters, RANKED).hits
             held = {hit.passage.id for hit in governing}
             raised.provisions[code] = (governing + [h for h in hits if h.passage.id not in held])[:PROVISIONS_PER_ISSUE]
@@ -152,8 +154,9 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
     return Analysis(language, issues, ranked)
 
 
-def _governing(searcher: Searcher, issue: Issue, code: str, language: str) -> list[SearchHit]:
-    """The provisions that govern an issue, as the index holds them, in the jurisdiction's scope (its
+def _governing(issue: Issue, versions: dict[str, list[Passage]], code: str, language: str) -> list[SearchHit]:
+    """The provisions that govern an issue, as the index holds them (`versions`: each citation's
+    passage in every document that holds it), in the jurisdiction's scope (its
     own law and the treaties binding it; for an international or regional body, as for a state of
     the Council of Europe outside the corpus, the international and regional instruments; all where
     none is asked), each once: in the statement's language where the instrument is in several."""
@@ -168,9 +171,9 @@ def _governing(searcher: Searcher, issue: Issue, code: str, language: str) -> li
 
     found: list[SearchHit] = []
     for citation in issue.applies:
-        versions = [p for p in searcher.cited_versions(citation) if applies_in(p)]
-        if versions:
-            chosen = next((p for p in versions if p.language == language), versions[0])
+        held = [p for p in versions[citation] if applies_in(p)]
+        if held:
+            chosen = next((p for p in held if p.language == language), held[0])
             found.append(SearchHit(chosen, 1.0, "citation"))
     return found
 

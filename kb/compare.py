@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.answer import Citation, citation_of, law_types
@@ -53,7 +53,7 @@ class Implementation:
     source: str
 
     def as_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Absent:
     about: str
 
     def as_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+        return asdict(self)
 
 
 @dataclass
@@ -208,7 +208,7 @@ def _add_directives(searcher: Searcher, cell: Cell, links: list[Link]) -> None:
                 cell.not_in_corpus.append(Absent(link.directive, link.about))
         elif all(c.id != passage.id for c in linked):
             linked.append(_citation(passage))
-    cell.provisions = linked + [c for c in cell.provisions if all(c.id != other.id for other in linked)]
+    _put_first(cell, linked)
 
 
 def _add_implementations(searcher: Searcher, cell: Cell, links: list[Link]) -> None:
@@ -226,7 +226,13 @@ def _add_implementations(searcher: Searcher, cell: Cell, links: list[Link]) -> N
             cell.implements.append(
                 Implementation(passage.id, passage.citation, link.directive, link.about, link.basis, link.source)
             )
-    cell.provisions = linked + [c for c in cell.provisions if all(c.id != other.id for other in linked)]
+    _put_first(cell, linked)
+
+
+def _put_first(cell: Cell, linked: list[Citation]) -> None:
+    """The linked provisions first in the cell, then those the search found, each once."""
+    ids = {c.id for c in linked}
+    cell.provisions = linked + [c for c in cell.provisions if c.id not in ids]
 
 
 def _citation(passage: Passage) -> Citation:

@@ -55,10 +55,6 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
     return tuple(concepts)
 
 
-def languages() -> set[str]:
-    return {language for concept in load_glossary() for language in concept.terms}
-
-
 def translations(
     query: str, language: str, targets: list[str], glossary: tuple[Concept, ...] | None = None
 ) -> dict[str, list[str]]:

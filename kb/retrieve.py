@@ -201,11 +201,12 @@ class Searcher:
         english = language == "en"
         added = [] if cited or not english else expansions(parsed.text, [c.upper() for c in filters.jurisdictions])
         lexical = self._lexical_languages(filters, language)
-        translated = {} if cited else self._translations(parsed.text, filters, language)
+        named = set() if cited else load_jurisdictions().named_in(parsed.text)
+        translated = {} if cited else self._translations(parsed.text, filters, language, named)
         candidates = self._candidates(
             parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated
         )
-        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added + translated.get("en", []))
+        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added + translated.get("en", []), named)
         searched = {
             "query": language,
             "bm25": lexical + list(translated),
@@ -214,15 +215,15 @@ class Searcher:
         shown = added + [term for terms_ in translated.values() for term in terms_]
         return Pool(parsed.text, filters, plain, parsed.filters(), cited, shown, facts, candidates, searched)
 
-    def _translations(self, text: str, filters: SearchFilters, language: str) -> dict[str, list[str]]:
+    def _translations(self, text: str, filters: SearchFilters, language: str, named: set[str]) -> dict[str, list[str]]:
         """The query's concepts in the other languages the BM25 leg reads (corpus/glossary.toml):
-        English, where most of the law is, and the languages of the states it names or is
+        English, where most of the law is, and the languages of the states it names (`named`) or is
         filtered to (or those the filter asks for), where the index holds texts in them."""
         if filters.languages:
             wanted = [v.lower() for v in filters.languages]
         else:
             scope = load_jurisdictions()
-            states = {code.upper() for code in filters.jurisdictions} | scope.named_in(text)
+            states = {code.upper() for code in filters.jurisdictions} | named
             national = [code for code in sorted(states) if scope.layer(code) == "national"]
             wanted = ["en", *(v for code in national for v in scope.languages(code))]
         held = self.known_values("language")
@@ -272,13 +273,13 @@ class Searcher:
             leg_filters[f"sparse {language}"] = {"field": "meta.language", "operator": "==", "value": language}
         return union(_merge_sparse(self.index.legs(queries, store_filters, depth, leg_filters), depth))
 
-    def facts(self, text: str, added: list[str]) -> QueryFacts:
-        """What the ranker knows of a query besides the legs' scores."""
+    def facts(self, text: str, added: list[str], named: set[str]) -> QueryFacts:
+        """What the ranker knows of a query besides the legs' scores (`named`: the jurisdictions it names)."""
         own = frozenset(terms(text))
         return QueryFacts(
             terms=own,
             expansion_terms=frozenset(terms(" ".join(added))) - own,
-            jurisdictions=frozenset(load_jurisdictions().named_in(text)),
+            jurisdictions=frozenset(named),
             instruments=frozenset(self._named_documents(text)),
             topics=frozenset(topics_for("", text)),
             words=len(tokens(text)),
