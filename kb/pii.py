@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import regex
 
+from kb import names
+
 LANGUAGES = ("en", "de", "nl")
 # In the order an overlap is settled in: "02.02.2003" after "geb." is a date of birth, not a phone number.
 ENTITIES = ("IBAN_CODE", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "ID_NUMBER", "ADDRESS", "PHONE_NUMBER", "PERSON")
@@ -33,8 +35,12 @@ _CUES = (
     r"klant|tolk|cliënte|cliënt|verdachte|geachte|groet|groeten|op naam van|afgenomen door|contactpersoon|"
     r"lawyer|solicitor|attorney|agent|trafficker|smuggler|client|name|I am|I'm|rechtsanwalt|rechtsanwältin|"
     r"bevollmächtigter|bevollmächtigte|mandant|mandantin|klient|klientin|schleuser|menschenhändler|khk|kok|poka|"
-    r"zusammen mit|advocaat|advocate|gemachtigde|smokkelaar|mensenhandelaar|ik ben|samen met|met|together with"
+    r"zusammen mit|advocaat|advocate|gemachtigde|smokkelaar|mensenhandelaar|ik ben|samen met|met|together with|"
+    r"madam|mummy|mama|calls|casemanager|achternaam|voornamen|voornaam|werkgever|bemiddelaar|ansprechpartner|"
+    r"ansprechpartnerin|vermittler|vermittlerin|vermieter|vermieterin|verfasst von|beamter|beamtin|kokin|pokin"
 )
+# An opening quotation mark: a nickname is often quoted ("known as „Andrij“").
+_QUOTE = r"[\"'„“‘«]?"
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Herrn|Frau|heer|mevrouw|meneer|dhr|mevr|mr)\.? )*"
 _DATE = (
     r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.? \p{L}+\.? \d{4}"
@@ -49,7 +55,9 @@ PATTERNS: dict[str, list[str]] = {
         # a name just before a date of birth: "Ana Popescu, born 5 January 2001"
         rf"(?P<value>{_NAME}),? \(?(?i:born|geb\.|geboren|geboortedatum|date of birth|dob)\b",
         # after a word that introduces one: "her friend Adaeze", "Groet, Lotte Meijer", "geehrter Herr Dr. Albrecht"
-        rf"(?<!\p{{L}})(?i:{_CUES})[:,]? {_TITLE}(?P<value>{_NAME})",
+        rf"(?<!\p{{L}})(?i:{_CUES})[:,]? {_QUOTE}{_TITLE}(?P<value>{_NAME})",
+        # a quoted name before the word that says it is one: "„Andrij“ nannte", "'Nelu' noemde"
+        rf"[\"'„“‘«](?P<value>{_NAME})[\"'“”’»] (?i:nannte|genannt|noemde|noemden|heette|called)\b",
         # initials and a surname: "A. Koster", "J.H. van Dijk"
         r"(?<!\p{L})(?P<value>(?:\p{Lu}\. ?){1,3}(?:(?:van|de|der|den|ter|ten|von) )*\p{Lu}\p{Ll}{2,}"
         r"(?:-\p{Lu}\p{Ll}+)?)",
@@ -70,10 +78,11 @@ PATTERNS: dict[str, list[str]] = {
         r"paspoort|paspoortnummer|identiteitskaart|id-kaart|verblijfsdocument|bsn|burgerservicenummer|"
         r"a-number|alien number|alien registration number|national insurance number|ni number|brp|id-karte|"
         r"identitätskarte|azr-nummer|azr|steuer-id|steuer-identifikationsnummer|steueridentifikationsnummer|cnp|egn|"
-        r"pesel|nummer|personal numeric code|personal number|home office reference)"
+        r"pesel|nummer|personal numeric code|personal number|home office reference|cpf|tazkira|pps|pps number|"
+        r"identiteitsbewijs|social security number|ssn|nif|nie|national id)"
         # the number: six or more letters and digits, two digits at least, perhaps in groups
         r"\D{0,25}?(?P<value>(?=(?:[A-Z -]*\d){2})(?=(?:[ -]?[A-Z0-9]){6})"
-        r"[A-Z]{0,3}[ -]?\d[A-Z0-9]{1,17}(?:[ -][A-Z0-9]{2,4}){0,4})\b",
+        r"[A-Z]{0,3}[ -]?\d[A-Z0-9]{0,17}(?:[ .-](?=[A-Z]?\d)[A-Z0-9]{1,5}){0,5})\b",
         r"\b(?P<value>A\d{8,9})\b",  # a US alien registration number
         r"\b(?P<value>[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b",  # a UK national insurance number
     ],
@@ -101,13 +110,14 @@ PATTERNS: dict[str, list[str]] = {
 }
 
 
-# Words a German or Dutch name never opens with: articles, pronouns, abbreviations.
+# Words a name never opens with: articles, pronouns, abbreviations.
 NOT_NAME_OPENINGS = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "mein", "meine", "meinen",
     "meinem", "dein", "sein", "seine", "ihr", "ihre", "ihren", "ihrem", "unser", "unsere", "dieser", "diese",
     "dieses", "jeder", "jede", "alle", "de", "het", "een", "mijn", "zijn", "haar", "hun", "ons", "onze", "deze",
     "dit", "dat", "elke", "nr", "str", "abs", "art", "az", "bij", "mit", "bei", "im", "am", "op", "in", "an",
     "ich", "ik", "wir", "sie", "er", "es", "hij", "zij", "wij", "als", "gemeinsamer", "gemeinsame",
+    "the", "our", "your", "his", "her", "their", "my", "we", "you", "he", "she", "they", "it", "this",
 }  # fmt: skip
 _NAME_WORD = regex.compile(r"^\p{Lu}[\p{Ll}'’-]+$")
 _PARTICLES = {"van", "de", "der", "den", "von", "ter", "ten", "al", "el", "bin", "da", "dos", "di"}
@@ -245,8 +255,54 @@ def find(text: str, language: str = "en") -> list[Finding]:
         if not (r.entity_type in ("PHONE_NUMBER", "ID_NUMBER") and _DATE_LIKE.match(text[r.start : r.end].strip()))
         and not (r.entity_type == "PERSON" and is_a_role(text[r.start : r.end]))
     ]
-    merged = _merge(spans)
+    merged = _merge(spans + _given_names(text, language))
     return _merge(merged + _other_mentions(text, merged))
+
+
+# Words of a name: capitalised, or in capitals in a heading ("KWAME ASANTE-BOATENG"), or a particle;
+# a possessive or a German genitive ends one ("Farid's", "Florins").
+_WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*|(?:van|de|der|den|von|ter|ten|da|dos|di|al|el|bin)(?= \p{Lu})")
+_SENTENCE_END = regex.compile(r"(?:^|[.!?\]\n]|[.!?][\"'”»]?)\s*$")
+# Words a name is not extended over: titles, roles and the words a name never opens with.
+_NOT_NAME = NOT_NAME_OPENINGS | TITLES | ROLE_WORDS
+
+
+def _as_name(word: str) -> str:
+    word = regex.sub(r"['’]s?$", "", word)
+    return word.title() if word.isupper() else word
+
+
+def _given_names(text: str, language: str) -> list[Finding]:
+    """Names that open with a given name of some country's lists ("Kemal said", "Marius Ionescu"),
+    with the surnames and particles around it. A given name that is also an ordinary word is not
+    one where that word may stand capitalised: anywhere in German, at a sentence's start else."""
+    given, surnames, ordinary = names.given_names(), names.surnames(), names.ordinary_words(language)
+
+    def is_given(word: str, start: int) -> bool:
+        name = _as_name(word)
+        if name not in given and not (name.endswith("s") and name[:-1] in given and language == "de"):
+            return False
+        return name not in ordinary or (language != "de" and not _SENTENCE_END.search(text[:start]))
+
+    findings = []
+    words = list(_WORD.finditer(text))
+    run: list[regex.Match] = []
+    for word in [*words, None]:
+        if word and run and text[run[-1].end() : word.start()] in (" ", "-") and len(run) < 8:
+            run.append(word)
+            continue
+        anchors = [i for i, w in enumerate(run) if is_given(w.group(), w.start())]
+        if anchors:
+            first, last = anchors[0], anchors[-1]
+            while first > 0 and _as_name(run[first - 1].group()) in surnames | given:
+                first -= 1
+            for _ in range(3):  # the surname that follows: any capitalised word but a role
+                following = run[last + 1].group() if last + 1 < len(run) else ""
+                if len(following) > 1 and following.lower().strip("'’") not in _NOT_NAME:
+                    last += 1
+            findings.append(Finding("PERSON", run[first].start(), run[last].end()))
+        run = [word] if word else []
+    return findings
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:

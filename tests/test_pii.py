@@ -75,3 +75,30 @@ def test_dates_and_roles_are_not_taken_for_phone_numbers_or_names():
     found = [(f.kind, text[f.start : f.end]) for f in pii.find(text, "nl")]
     assert not any(kind == "PHONE_NUMBER" for kind, _ in found)
     assert ("PERSON", "Client") not in found
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "piece"),
+    [
+        ("de", "Im Keller schliefen wir zu dritt. Kemal sagte mir, dass ich gehen soll.", "Kemal"),
+        ("nl", "Het geld ging elke week naar Florin en zijn broer.", "Florin"),
+        ("en", "WITNESS STATEMENT OF KWAME ASANTE-BOATENG", "KWAME ASANTE-BOATENG"),
+        ("en", "We slept in Farid's van behind the depot.", "Farid's"),
+        ("de", "Die Miete ging an Adrian Munteanu, der das Haus vermietet.", "Adrian Munteanu"),
+    ],
+)
+def test_a_name_no_word_introduces_is_found_by_its_given_name(language: str, text: str, piece: str):
+    found = {text[f.start : f.end] for f in pii.find(text, language) if f.kind == "PERSON"}
+    assert piece in found
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Will the Home Office decide soon? Hope is all she has left."),
+        ("de", "Im Winter war die Lage im Lager ernst, Mark und Euro gab es keine."),
+        ("nl", "Dan kwam de politie. Elke dag werkte ik twaalf uur, Alleen op zondag niet."),
+    ],
+)
+def test_given_names_that_are_ordinary_words_are_not_taken_for_names(language: str, text: str):
+    assert [text[f.start : f.end] for f in pii.find(text, language) if f.kind == "PERSON"] == []
