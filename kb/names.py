@@ -54,3 +54,9 @@ def surnames() -> frozenset[str]:
 def ordinary_words(language: str) -> frozenset[str]:
     """Given names that are also ordinary words in the language."""
     return _name_words().get(language, frozenset())
+
+
+@lru_cache
+def all_names() -> frozenset[str]:
+    """Given names and surnames together (the words a name may be made of)."""
+    return given_names() | surnames()

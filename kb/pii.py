@@ -262,9 +262,13 @@ def find(text: str, language: str = "en") -> list[Finding]:
 # Words of a name: capitalised, or in capitals in a heading ("KWAME ASANTE-BOATENG"), or a particle;
 # a possessive or a German genitive ends one ("Farid's", "Florins").
 _WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*|(?:van|de|der|den|von|ter|ten|da|dos|di|al|el|bin)(?= \p{Lu})")
-_SENTENCE_END = regex.compile(r"(?:^|[.!?\]\n]|[.!?][\"'”»]?)\s*$")
 # Words a name is not extended over: titles, roles and the words a name never opens with.
 _NOT_NAME = NOT_NAME_OPENINGS | TITLES | ROLE_WORDS
+
+
+def _opens_a_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 8) : start].rstrip(" \t\"'“„«‘")
+    return not before or before[-1] in ".!?]\n"
 
 
 def _as_name(word: str) -> str:
@@ -276,13 +280,14 @@ def _given_names(text: str, language: str) -> list[Finding]:
     """Names that open with a given name of some country's lists ("Kemal said", "Marius Ionescu"),
     with the surnames and particles around it. A given name that is also an ordinary word is not
     one where that word may stand capitalised: anywhere in German, at a sentence's start else."""
-    given, surnames, ordinary = names.given_names(), names.surnames(), names.ordinary_words(language)
+    given, ordinary = names.given_names(), names.ordinary_words(language)
+    of_a_name = names.all_names()
 
     def is_given(word: str, start: int) -> bool:
         name = _as_name(word)
-        if name not in given and not (name.endswith("s") and name[:-1] in given and language == "de"):
+        if name not in given and not (language == "de" and name.endswith("s") and name[:-1] in given):
             return False
-        return name not in ordinary or (language != "de" and not _SENTENCE_END.search(text[:start]))
+        return name not in ordinary or (language != "de" and not _opens_a_sentence(text, start))
 
     findings = []
     words = list(_WORD.finditer(text))
@@ -294,7 +299,7 @@ def _given_names(text: str, language: str) -> list[Finding]:
         anchors = [i for i, w in enumerate(run) if is_given(w.group(), w.start())]
         if anchors:
             first, last = anchors[0], anchors[-1]
-            while first > 0 and _as_name(run[first - 1].group()) in surnames | given:
+            while first > 0 and _as_name(run[first - 1].group()) in of_a_name:
                 first -= 1
             for _ in range(3):  # the surname that follows: any capitalised word but a role
                 following = run[last + 1].group() if last + 1 < len(run) else ""

@@ -451,7 +451,7 @@ class AppliedProvision(BaseModel):
 class RaisedIssue(BaseModel):
     id: str = Field(description="An issue of corpus/issues.toml.")
     label: str
-    kind: str = Field(description='"offence element" or "victim\'s right".')
+    kind: str = Field(description='"offence element", "victim\'s right" or "state duty".')
     sentences: list[StatementSentence] = Field(description="The statement's sentences that raise it.")
     provisions: list[AppliedProvision] = Field(description="The provisions that apply to it in this jurisdiction.")
 

@@ -43,3 +43,17 @@ def test_every_provision_named_as_governing_an_issue_is_in_the_corpus(corpus_sea
             if citation.startswith(("Directive", "Modern Slavery Act", "Nationality and Borders Act")):
                 continue
             assert found, f"{issue.id}: {citation} is not in the corpus ({sorted(held)})"
+
+
+def test_a_death_and_a_childs_return_raise_the_state_duties_and_rights_they_engage(corpus_searcher):
+    statement = (
+        "My daughter was sixteen. The club owner locked her in a flat and the next morning she was found dead "
+        "under the balcony. The police closed the case after a few weeks. Now they want to send her brother back "
+        "home to Nigeria, although nobody there can look after him."
+    )
+    analysis = analyse(corpus_searcher, statement, ["COE", "DE"])
+    raised = {r.issue.id for r in analysis.issues}
+    assert {"death_or_danger_to_life", "investigation_and_trial", "return_and_repatriation", "a_minor"} <= raised
+    assert _issue(analysis, "death_or_danger_to_life", "COE")[0] == "ECHR, art 2"
+    assert "AufenthG, s 58(1a)" in _issue(analysis, "return_and_repatriation", "DE")  # a child's return
+    assert "AufenthG, s 58(1a)" not in _issue(analysis, "return_and_repatriation", "COE")  # national law
