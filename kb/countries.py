@@ -23,7 +23,7 @@ EXTRA_NAMES = {
     "NO": ["Norwegian"],
     "DK": ["Danish"],
     "FI": ["Finnish"],
-    "PL": ["Polish"],
+    "PL": ["Polish", "Polsce"],  # Polish declines its own name: "w Polsce"
     "GR": ["Greek"],
     "AT": ["Austrian"],
     "CH": ["Swiss"],

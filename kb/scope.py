@@ -4,8 +4,9 @@
   rights. A question that uses none of that vocabulary (corpus/domain.toml), names no instrument
   the corpus holds and cites no provision is about another field of law.
 - What it asks for: legal texts state no statistics, averages or processing times, so a question
-  asking for such a figure is not answered from them; a question asking for an amount of money or
-  a telephone number is answered only when a quoted statement gives one.
+  asking for such a figure is not answered from them; a question asking for an amount of money, a
+  telephone number or contact details is answered only when a quoted statement gives one. Other
+  languages' words for these are in corpus/scope_phrases.toml.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb import citations
+from kb.glossary import fold
 from kb.text import terms
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "corpus" / "domain.toml"
+PHRASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "scope_phrases.toml"
 
 OUTSIDE_FIELD = (
     "The question is outside what the corpus covers: the law on trafficking, exploitation, migration "
@@ -40,6 +43,19 @@ _ASKS_MONEY = re.compile(
 _ASKS_PHONE = re.compile(r"\b(?:tele)?phone number\b|\bwhich (?:tele)?phone\b|\bwhat number\b|\bwhich number\b", re.I)
 _MONEY = re.compile(r"[$£€]\s?\d|\b(?:USD|EUR|GBP|CAD)\s?\d|\d[\d,.]*\s?(?:dollars|pounds|euros?|cents)\b", re.I)
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+_CONTACT = re.compile(r"\S@\S+\.\w|\bhttps?://|\bwww\.", re.I)
+
+
+@lru_cache
+def _asks(kind: str, path: Path = PHRASES_FILE) -> re.Pattern[str]:
+    """The phrases of corpus/scope_phrases.toml that ask for `kind` (figures, money, phone,
+    contact), in every language, as one pattern on folded text (word beginnings)."""
+    phrases = [p for language in tomllib.loads(path.read_text(encoding="utf-8"))[kind].values() for p in language]
+    return re.compile("|".join(rf"(?<!\w){re.escape(fold(p, ''))}" for p in sorted(phrases, key=len, reverse=True)))
+
+
+def _asks_in_any_language(kind: str, question: str) -> bool:
+    return bool(_asks(kind).search(fold(question, "")))
 
 
 @lru_cache
@@ -72,7 +88,7 @@ def in_field(question: str, instrument_names: dict[str, str]) -> bool:
 
 
 def asks_for_figures(question: str) -> bool:
-    return bool(_ASKS_FIGURE.search(question))
+    return bool(_ASKS_FIGURE.search(question)) or _asks_in_any_language("figures", question)
 
 
 def unmet_expectation(question: str, quoted: list[str]) -> str | None:
@@ -81,8 +97,11 @@ def unmet_expectation(question: str, quoted: list[str]) -> str | None:
     text = "\n".join(quoted)
     # An amount answers only in a statement about something asked (not a carrier's fine beside compensation).
     asked = terms(question)
-    if _ASKS_MONEY.search(question) and not any(_MONEY.search(q) and terms(q) & asked for q in quoted):
+    asks_money = _ASKS_MONEY.search(question) or _asks_in_any_language("money", question)
+    if asks_money and not any(_MONEY.search(q) and terms(q) & asked for q in quoted):
         return "The question asks for an amount of money, and no provision found states one."
-    if _ASKS_PHONE.search(question) and not _PHONE.search(text):
+    if (_ASKS_PHONE.search(question) or _asks_in_any_language("phone", question)) and not _PHONE.search(text):
         return "The question asks for a telephone number, and no provision found gives one."
+    if _asks_in_any_language("contact", question) and not _CONTACT.search(text):
+        return "The question asks for contact details, and no provision found gives them."
     return None

@@ -55,3 +55,26 @@ def test_an_amount_or_a_number_must_be_in_the_quotes():
     assert "telephone number" in unmet_expectation(phone, ["The Secretary shall establish a hotline."])
     assert unmet_expectation(phone, ["Call 1-888-373-7888 at any time."]) is None
     assert unmet_expectation("Can she stay?", ["She may stay."]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "unmet"),
+    [
+        ("¿Cuál es el número de teléfono de la línea contra la trata?", "telephone number"),
+        ("Qual è l'indirizzo email dell'ufficio del Commissario?", "contact details"),
+        ("What is the email address of the Independent Anti-Slavery Commissioner?", "contact details"),
+        ("Скільки коштує подати заяву на дозвіл на проживання?", "amount of money"),
+    ],
+)
+def test_what_a_question_asks_for_is_read_in_other_languages(question: str, unmet: str):
+    assert unmet in unmet_expectation(question, ["The competent authority shall decide on the application."])
+
+
+def test_figures_are_read_in_other_languages_and_law_words_are_not_taken_for_them():
+    assert asks_for_figures("Wie viele Wochen braucht die Ausländerbehörde im Durchschnitt?")
+    assert asks_for_figures("Combien de victimes ont été identifiées ? Donnez une statistique.")
+    assert not asks_for_figures("Wie lange dauert die Bedenkzeit nach dem Aufenthaltsgesetz?")
+    # an English word another language's phrase begins with is not that phrase ("site", "in media")
+    building_site = "I worked on a building site in Germany and the boss never paid me. Can I get my wages?"
+    assert unmet_expectation(building_site, ["The employer shall pay the agreed remuneration."]) is None
+    assert not asks_for_figures("The case was reported in media across Europe: can the victim stay?")
