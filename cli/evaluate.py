@@ -29,6 +29,10 @@ def evaluate(
 
     if split not in ("dev", "test"):
         fail(f"The split must be dev or test, got {split!r}.")
+    if questions and not gold:
+        fail("--questions runs a question set in place of the gold set; --no-gold would skip it.")
+    if not gold and not bench:
+        fail("Nothing to run: --no-gold and --no-bench skip both the questions and the benchmarks.")
     try:
         run_eval(get_settings(), gold, bench, split, output, out, questions)
     except EvalError as error:

@@ -179,6 +179,9 @@ def test_eval_says_when_the_index_lacks_the_gold_documents(env, ingested):
     assert result.exit_code == 2
     assert "lacks" in result.stderr and "kb ingest" in result.stderr
     assert kb("eval", "--split", "train").exit_code == 2
+    skipped = kb("eval", "--no-gold", "--questions", "eval/heldout3.toml")
+    assert skipped.exit_code == 2 and "--no-gold would skip it" in skipped.stderr
+    assert kb("eval", "--no-gold", "--no-bench").exit_code == 2
 
 
 def test_ask_json_cites_what_it_quotes(env, ingested):
