@@ -78,11 +78,12 @@ PATTERNS: dict[str, list[str]] = {
         r"paspoort|paspoortnummer|identiteitskaart|id-kaart|verblijfsdocument|bsn|burgerservicenummer|"
         r"a-number|alien number|alien registration number|national insurance number|ni number|brp|id-karte|"
         r"identitätskarte|azr-nummer|azr|steuer-id|steuer-identifikationsnummer|steueridentifikationsnummer|cnp|egn|"
-        r"pesel|nummer|personal numeric code|personal number|home office reference|cpf|tazkira|pps|pps number|"
-        r"identiteitsbewijs|social security number|ssn|nif|nie|national id)"
+        r"pesel|nummer|personal numeric code|personal number|home office reference|tazkira|pps number|"
+        r"identiteitsbewijs|social security number|national id|ahv-nr|rijksregisternummer|"
+        r"national identification number|(?<!\p{L})(?:cpf|pps|ssn|nif|nie|nin|idnp)(?!\p{L}))"
         # the number: six or more letters and digits, two digits at least, perhaps in groups
-        r"\D{0,25}?(?P<value>(?=(?:[A-Z -]*\d){2})(?=(?:[ -]?[A-Z0-9]){6})"
-        r"[A-Z]{0,3}[ -]?\d[A-Z0-9]{0,17}(?:[ .-](?=[A-Z]?\d)[A-Z0-9]{1,5}){0,5})\b",
+        r"\D{0,25}?(?P<value>(?=(?:[A-Z -]*\d){2})(?=(?:[ .-]?[A-Z0-9]){6})"
+        r"(?:[A-Z]{1,3}[ -]?)?\d[A-Z0-9]{0,17}(?:[ .-](?=[A-Z]?\d)[A-Z0-9]{1,5}){0,5})\b",
         r"\b(?P<value>A\d{8,9})\b",  # a US alien registration number
         r"\b(?P<value>[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b",  # a UK national insurance number
     ],
@@ -239,8 +240,9 @@ def _analyzer():  # -> presidio_analyzer.AnalyzerEngine
 _lock = threading.Lock()
 
 
-# A date or a chat's time stamp read as a telephone number: "05.03.2024", "[02-11-2023 23".
-_DATE_LIKE = regex.compile(r"^\[?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+# A date or a chat's time stamp read as a telephone number: "05.03.2024", "[02-11-2023 23" (not a
+# number that opens with a date: "95.04.12-348.54", a Belgian national number).
+_DATE_LIKE = regex.compile(r"^\[?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:$|[ ,\]])")
 
 
 def find(text: str, language: str = "en") -> list[Finding]:

@@ -26,6 +26,8 @@ def test_personal_data_is_redacted_by_its_kind_and_the_rest_kept():
         ("nl", "Mevrouw Abena Mensah is geboren op 12-01-2002.", "DATE_OF_BIRTH", "12-01-2002"),
         ("nl", "Het loon ging naar NL91 ABNA 0417 1643 00.", "IBAN_CODE", "NL91 ABNA 0417 1643 00"),
         ("de", "Die Zeugin Frau Mariana Costa sagte aus.", "PERSON", "Mariana Costa"),
+        ("de", "Er ist Schweizer, AHV-Nr. 756.4821.3390.13, wohnhaft in Zürich.", "ID_NUMBER", "756.4821.3390.13"),
+        ("nl", "Haar rijksregisternummer is 95.04.12-348.54 volgens de politie.", "ID_NUMBER", "95.04.12-348.54"),
     ],
 )
 def test_each_kind_is_found_in_german_and_dutch(language: str, text: str, kind: str, piece: str):
