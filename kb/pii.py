@@ -263,9 +263,7 @@ def find(text: str, language: str = "en") -> list[Finding]:
 
 # Words of a name: capitalised, or in capitals in a heading ("KWAME ASANTE-BOATENG"), or a particle;
 # a possessive or a German genitive ends one ("Farid's", "Florins").
-_WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*|(?:van|de|der|den|von|ter|ten|da|dos|di|al|el|bin)(?= \p{Lu})")
-# Words a name is not extended over: titles, roles and the words a name never opens with.
-_NOT_NAME = NOT_NAME_OPENINGS | TITLES | ROLE_WORDS
+_WORD = regex.compile(r"\p{Lu}[\p{L}'’-]*|(?:" + "|".join(sorted(_PARTICLES)) + r")(?= \p{Lu})")
 
 
 def _opens_a_sentence(text: str, start: int) -> bool:
@@ -305,7 +303,7 @@ def _given_names(text: str, language: str) -> list[Finding]:
                 first -= 1
             for _ in range(3):  # the surname that follows: any capitalised word but a role
                 following = run[last + 1].group() if last + 1 < len(run) else ""
-                if len(following) > 1 and following.lower().strip("'’") not in _NOT_NAME:
+                if len(following) > 1 and following.lower().strip("'’") not in ROLE_WORDS:
                     last += 1
             findings.append(Finding("PERSON", run[first].start(), run[last].end()))
         run = [word] if word else []

@@ -47,15 +47,18 @@ _CONTACT = re.compile(r"\S@\S+\.\w|\bhttps?://|\bwww\.", re.I)
 
 
 @lru_cache
-def _asks(kind: str, path: Path = PHRASES_FILE) -> re.Pattern[str]:
-    """The phrases of corpus/scope_phrases.toml that ask for `kind` (figures, money, phone,
-    contact), in every language, as one pattern on folded text (word beginnings)."""
-    phrases = [p for language in tomllib.loads(path.read_text(encoding="utf-8"))[kind].values() for p in language]
-    return re.compile("|".join(rf"(?<!\w){re.escape(fold(p, ''))}" for p in sorted(phrases, key=len, reverse=True)))
+def _asks(path: Path = PHRASES_FILE) -> dict[str, re.Pattern[str]]:
+    """Per kind of corpus/scope_phrases.toml (figures, money, phone, contact), its phrases in every
+    language as one pattern on folded text (word beginnings)."""
+    patterns = {}
+    for kind, by_language in tomllib.loads(path.read_text(encoding="utf-8")).items():
+        phrases = sorted((fold(p, "") for phrases in by_language.values() for p in phrases), key=len, reverse=True)
+        patterns[kind] = re.compile("|".join(rf"(?<!\w){re.escape(p)}" for p in phrases))
+    return patterns
 
 
 def _asks_in_any_language(kind: str, question: str) -> bool:
-    return bool(_asks(kind).search(fold(question, "")))
+    return bool(_asks()[kind].search(fold(question, "")))
 
 
 @lru_cache
