@@ -158,7 +158,8 @@ def _us_code_paths(blocks: Blocks) -> dict[int, list[str]]:
         for label in re.findall(r"\(([^)]+)\)", leading.group(0)) if leading else []:
             level = _us_level(label, stack)
             known = [lvl for lvl, _ in stack]
-            if level in known and label in _FIRST_LABELS:
+            sibling = level in known and _next_letter(stack[known.index(level)][1]) == label
+            if level in known and label in _FIRST_LABELS and not sibling:
                 pass  # "(a)" again under (O)(ii)(III): a list nested deeper, not subsection (a)
             elif level in known:
                 stack = stack[: known.index(level)]

@@ -464,3 +464,20 @@ def test_an_email_loads_with_its_headers_and_plain_body(tmp_path: Path):
     broken.write_bytes(b"From: a@example.org\r\nContent-Type: image/png\r\n\r\n\x89PNG")
     with pytest.raises(LoadError, match="without a text body"):
         load_file(broken)
+
+
+def test_a_us_code_letter_after_its_predecessor_is_the_next_unit_not_a_nested_list():
+    filler = "word " * (MAX_PART_CHARS // 20)  # each subsection fits a passage, the section does not
+    units = [
+        "(h) For purposes of this section, the term serious criminal offense means—",
+        *[f"({n}) {filler}" for n in (1, 2, 3)],
+        "(i) With respect to each nonimmigrant alien described in subsection (a)(15)(T)(i)—",  # (i) follows (h)
+        f"(1) the alien shall be referred to a nongovernmental organization {filler}",
+        f"(2) the alien shall be authorized to work {filler}",
+    ]
+    blocks = [Block("Title", "§ 1101. Definitions")] + [Block("NarrativeText", text) for text in units]
+    passages = build_passages(LoadedFile(Path("t.md"), blocks, {}), info("usc", "8 U.S.C."), "h")
+    assert [(p.citation, p.text[:4]) for p in passages] == [
+        ("8 U.S.C. § 1101(h)", "(h) "),
+        ("8 U.S.C. § 1101(i)", "(i) "),
+    ]
