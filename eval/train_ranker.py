@@ -4,8 +4,9 @@ ObliQA's dev split.
 
     .venv/bin/python -m eval.train_ranker [--folds 5] [--obliqa 800] [--out kb/ranker.txt]
 
-The question sets are the team's gold set and the first two held-out sets, eval/heldout.toml and
-eval/heldout2.toml, each reported once and so become training data; the held-out sets now in force
+The question sets are the team's gold set and the held-out sets already reported once, which so
+become training data: eval/heldout.toml, heldout2.toml and heldout3.toml, and the cross-lingual
+heldout_xl.toml and heldout_xl2.toml (questions in twelve languages); the held-out sets now in force
 (HELD_OUT) are refused.
 Each question is a query twice: as asked, and filtered to the jurisdiction it names (as `kb eval`
 runs it). Cross-validation holds out whole questions (both forms) and ObliQA queries by fold, and
@@ -55,9 +56,11 @@ PARAMS = {
 }
 ROUNDS = 300
 HERE = Path(__file__).resolve().parent
-TRAINING_SETS = (HERE / "gold_questions.toml", HERE / "heldout.toml", HERE / "heldout2.toml")
+TRAINING_SETS = tuple(
+    HERE / f"{name}.toml" for name in ("gold_questions", "heldout", "heldout2", "heldout3", "heldout_xl", "heldout_xl2")
+)
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout3.toml", HERE / "heldout_xl.toml")
+HELD_OUT = (HERE / "heldout4.toml", HERE / "heldout_xl3.toml")
 
 
 @dataclass

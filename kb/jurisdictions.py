@@ -26,7 +26,8 @@ class Jurisdiction:
     names: tuple[str, ...] = ()
     member_of: tuple[str, ...] = ()
     official_languages: tuple[str, ...] = ()  # whose texts of its law are authentic (ISO 639-1)
-    # Its name in the languages questions come in (kb.countries.translated_names), matched as written.
+    # Its names in the languages questions come in (the file's and kb.countries.translated_names),
+    # matched as written.
     local_names: tuple[str, ...] = ()
 
 
@@ -85,7 +86,7 @@ def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
             tuple(entry.get("names", [])),
             tuple(entry.get("member_of", [])),
             tuple(entry.get("languages", [])),
-            tuple(translated_names(code)) if len(code) == 2 else (),
+            tuple(dict.fromkeys([*entry.get("local_names", []), *(translated_names(code) if len(code) == 2 else [])])),
         )
         for code, entry in data.get("jurisdiction", {}).items()
     }

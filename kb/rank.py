@@ -54,6 +54,7 @@ class QueryFacts:
     instruments: frozenset[str] = frozenset()  # the documents it names ("the Palermo Protocol")
     topics: frozenset[str] = frozenset()  # corpus/topics.toml topics its words belong to
     words: int = 0
+    foreign: bool = False  # written in another language than English: its terms are the glossary's
 
 
 def union(legs: dict[str, list[Document]]) -> list[Candidate]:
@@ -104,6 +105,7 @@ FEATURES = (
     "cites",
     "query_words",
     "expanded",
+    "foreign_query",
 )
 
 
@@ -168,6 +170,7 @@ def features(query: QueryFacts, candidates: list[Candidate]) -> np.ndarray:
                 len(meta.get("cites") or []),
                 query.words,
                 float(bool(query.expansion_terms)),
+                float(query.foreign),
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))

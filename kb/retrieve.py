@@ -206,7 +206,11 @@ class Searcher:
         candidates = self._candidates(
             parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated
         )
-        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, added + translated.get("en", []), named)
+        facts = (
+            QueryFacts(frozenset())
+            if cited
+            else replace(self.facts(parsed.text, added + translated.get("en", []), named), foreign=not english)
+        )
         searched = {
             "query": language,
             "bm25": lexical + list(translated),

@@ -228,6 +228,8 @@ def test_known_provisions_cover_every_document(corpus_index):
         ("IRPA 24", "IRPA, s 24"),
         ("8 U.S.C. § 1101(a)(15)(T)", "8 U.S.C. § 1101(a)(15)(T)"),
         ("Appendix VTS 3.1", "Immigration Rules, Appendix VTS, para VTS 3.1"),
+        ("art 4 EMRK", "ECHR, art 4"),  # the instrument's name in another language
+        ("Protocolo de Palermo art 7", "Palermo Protocol, art 7"),
     ],
 )
 def test_a_cited_provision_comes_first_then_its_neighbours(corpus_searcher, query, provision):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Indexer
+from kb.jurisdictions import load_jurisdictions
 from kb.query_language import query_language
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import DocumentRegistry, EdgeDocumentStore, LiveIndex
@@ -191,3 +192,20 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
     both = Searcher(index, query_embedder, [])
     assert [p.citation for p in both.cited_versions("Model Care Treaty, art 3(2)")] == ["Model Care Treaty, art 3(2)"]
     index.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("¿Qué dice la ley de los Países Bajos? Trabajé en Holanda sin papeles.", {"NL"}),
+        ("Cosa prevede la legge olandese per le vittime?", {"NL"}),
+        ("Ist das nach deutschem Recht strafbar?", {"DE"}),
+        ("Am fost adusă în Anglia și obligată să cerșesc.", {"GB"}),
+        ("O que diz a lei americana sobre trabalho forçado?", {"US"}),
+        ("Was sagt die EU-Richtlinie dazu? Und der Gerichtshof für Menschenrechte in Straßburg?", {"EU", "COE"}),
+        ("Secondo il Protocollo di Palermo, la vittima deve essere protetta?", {"UN"}),
+        ("Ich spreche kein Englisch und habe keinen Anwalt.", set()),  # a language is no state
+    ],
+)
+def test_a_jurisdiction_is_named_in_the_language_of_the_question(question: str, named: set[str]):
+    assert load_jurisdictions().named_in(question) == named
