@@ -206,11 +206,8 @@ class Searcher:
         candidates = self._candidates(
             parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated
         )
-        facts = (
-            QueryFacts(frozenset())
-            if cited
-            else replace(self.facts(parsed.text, added + translated.get("en", []), named), foreign=not english)
-        )
+        glossed = added + translated.get("en", [])
+        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, glossed, named, english)
         searched = {
             "query": language,
             "bm25": lexical + list(translated),
@@ -277,7 +274,7 @@ class Searcher:
             leg_filters[f"sparse {language}"] = {"field": "meta.language", "operator": "==", "value": language}
         return union(_merge_sparse(self.index.legs(queries, store_filters, depth, leg_filters), depth))
 
-    def facts(self, text: str, added: list[str], named: set[str]) -> QueryFacts:
+    def facts(self, text: str, added: list[str], named: set[str], english: bool = True) -> QueryFacts:
         """What the ranker knows of a query besides the legs' scores (`named`: the jurisdictions it names)."""
         own = frozenset(terms(text))
         return QueryFacts(
@@ -287,6 +284,7 @@ class Searcher:
             instruments=frozenset(self._named_documents(text)),
             topics=frozenset(topics_for("", text)),
             words=len(tokens(text)),
+            foreign=not english,
         )
 
     def _named_documents(self, text: str) -> set[str]:
