@@ -64,6 +64,8 @@ def search(
             f"[bold]{rank}. {escape(p.citation)}[/bold]{cited}  "
             f"[dim]{p.jurisdiction} ({layer}) · {p.instrument_type} · {escape(p.title[:80])}[/dim]"
         )
+        if hit.pinpoint:
+            out.print(f"   [dim]closest to the query: {escape(hit.pinpoint)}[/dim]", highlight=False)
         out.print(f"   {snippet}{'…' if len(p.text) > 240 else ''}", highlight=False, markup=False)
         if hit.provision_text and hit.provision_text != p.text:
             out.print(f"   [dim]part of {escape(hit.provision)} (--json: provision_text)[/dim]", highlight=False)

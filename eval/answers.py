@@ -104,9 +104,16 @@ def sentence_supported(sentence: str, draft: Draft) -> bool:
 
 
 def cites_gold(draft: Draft, question: GoldQuestion) -> bool:
+    """The answer cites an answering provision: a passage it cites, or the part of one a sentence
+    quotes ("art 7(1)" of a passage cited "art 7"), lies within it."""
+    cited = [(c.document_id, c.citation) for c in draft.citations]
+    for lines in draft.by_jurisdiction.values():
+        for match in filter(None, map(_SENTENCE.match, lines)):
+            numbers = [int(n) for n in match["markers"].split(",") if 1 <= int(n) <= len(draft.citations)]
+            cited += [(draft.citations[n - 1].document_id, match["citation"]) for n in numbers]
     return any(
-        c.document_id == doc and cites_within(c.citation, citation)
-        for c in draft.citations
+        document_id == doc and cites_within(label, citation)
+        for document_id, label in cited
         for doc, citation in question.relevant
     )
 

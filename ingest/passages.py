@@ -11,7 +11,7 @@ from ingest.metadata import DocumentInfo
 from ingest.references import Citing, cited_labels, find_references
 from ingest.structure import Blocks, Provision, split_provisions
 from kb import citations
-from kb.model import Passage, cites_within, passage_id
+from kb.model import Passage, cites_within, passage_id, split_span
 from kb.national import NATIONAL_STYLES
 from kb.references import ReferenceData, provision_label, reference_data
 
@@ -218,6 +218,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
                 source=str(loaded.path.resolve()),
             )
         )
+        passages[-1].units = _units(info, provision, part, passages[-1].citation)
     _link(passages, provisions, info)
     if not info.language:  # a file in two languages: the second is a parallel translation of the first
         primary = Counter(p.language for p in passages).most_common(1)
@@ -225,6 +226,71 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
             if primary and passage.language != primary[0][0]:
                 passage.text_role = "parallel"
     return passages
+
+
+# The labels that open a unit inside a provision (outside the US Code), by kind, and the kinds each
+# citation style pinpoints, outermost first where the style fixes the order.
+_UNIT_LABELS = (
+    ("dot-number", re.compile(r"^(\d{1,3}[a-z]{0,2})\.\s")),  # 1. (a treaty's paragraph; a German Nummer; a Dutch lid)
+    ("paren-number", re.compile(r"^\((\d{1,3}(?:\.\d{1,2})?[a-z]{0,2})\)\s")),  # (1), (4a), (3.1)
+    ("paren-letter", re.compile(r"^\(([a-z]{1,2})\)\s")),  # (a), (aa); (i) is a clause unless it follows (h)
+    ("close-letter", re.compile(r"^([a-z]{1,2})\)\s")),  # a) in the UN treaties
+    ("dot-letter", re.compile(r"^([a-z])\.\s")),  # a. in Dutch law: "onder a"
+    ("paren-upper", re.compile(r"^\(([A-Z]{1,2})\)\s")),  # (A)
+)
+_UNIT_KINDS = {
+    "treaty": ("dot-number", "paren-letter", "close-letter", "paren-roman", "close-roman", "paren-upper"),
+    "statute": ("paren-number", "paren-letter", "paren-roman", "paren-upper"),
+    "de": ("paren-number", "dot-number"),  # Absatz, then Nummer
+    "nl": ("dot-number", "dot-letter"),  # lid, then onder
+}
+
+
+def _unit_paths(blocks: Blocks, style: str) -> dict[int, list[str]]:
+    """Each block's unit path inside its provision (["2", "b"] for art 24(2)(b)) by its start offset,
+    from the label that leads it; a block without one continues the unit before it."""
+    if style == "usc":
+        return _us_code_paths(blocks)
+    allowed = _UNIT_KINDS.get(style, ())
+    fixed = style in NATIONAL_STYLES  # "Abs. 1 Nr. 2": the first level is always the paragraph
+    stack: list[tuple[str, str]] = []
+    paths: dict[int, list[str]] = {}
+    for start, _, text in blocks:
+        found = next(((kind, m.group(1)) for kind, pattern in _UNIT_LABELS if (m := pattern.match(text))), None)
+        if found:
+            kind, label = found
+            kinds = [k for k, _ in stack]
+            if kind in ("paren-letter", "close-letter") and _ROMAN.match(label):
+                sibling = stack[kinds.index(kind)][1] if kind in kinds else ""
+                if not sibling or _next_letter(sibling) != label:
+                    kind = kind.replace("letter", "roman")
+            if kind in allowed and (not fixed or kinds[:1] == [allowed[0]] or kind == allowed[0]):
+                stack = stack[: kinds.index(kind)] if kind in kinds else stack
+                stack.append((kind, label))
+        paths[start] = [label for _, label in stack]
+    return paths
+
+
+def _units(info: DocumentInfo, provision: Provision, part: Blocks, own: str) -> list[list]:
+    """The units of a passage's text its citation style can pinpoint, as [citation, start, end] in the
+    passage's text; text before the first unit (a lead-in) is cited as the passage itself."""
+    if info.style == "case":
+        return []
+    paths = _unit_paths(provision.blocks, info.style)
+    span = split_span(own)
+    units: list[list] = []
+    offset = 0
+    for start, _, text in part:
+        path = paths.get(start, [])
+        label = cite(info, provision, "".join(f"({unit})" for unit in path)) if path else own
+        inside = cites_within(label, own) or (span is not None and label.startswith(span[0] + "("))
+        label = label if inside else own  # a unit the passage lies within, or one the parser misread
+        if units and units[-1][0] == label:
+            units[-1][2] = offset + len(text)
+        else:
+            units.append([label, offset, offset + len(text)])
+        offset += len(text) + 2  # the passage's text joins its blocks with a blank line
+    return units if len({label for label, _, _ in units}) > 1 else []
 
 
 # At most this many cited provisions' headings go into a passage's indexed context.

@@ -280,8 +280,9 @@ def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bo
             for cited, relation, units in versions or [(citation_of(item.hit), "", None)]:
                 quoted.add(canonical(cited.citation))
                 units = units or quote(cited.text, question_terms, terms, item.hit.passage.language)
-                said = f"{cited.citation} ({relation})" if relation else cited.citation
                 for unit in units:
+                    # A quote is cited to the part of the passage that holds it: "art 7(1)" in "art 7".
+                    said = f"{cited.citation} ({relation})" if relation else passage.unit_of(unit)
                     by_jurisdiction.setdefault(key, []).append(f'{said}: "{unit}" [{number(cited)}]')
         if asked and not supported:
             by_jurisdiction[code or ""] = [phrases(language)["none"].format(code=code)]

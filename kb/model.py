@@ -114,6 +114,14 @@ class Passage:
     # "parallel": a translation printed beside the original in the same file (a treaty's Dutch text
     # after its English one), searched only in its own language; else "original".
     text_role: str = "original"
+    # The parts of its text a citation can pinpoint, as [citation, start, end] ("art 7(1)" and "art 7(2)"
+    # in a passage cited "art 7"); empty where the passage is one unit.
+    units: list[list[Any]] = field(default_factory=list)
+
+    def unit_of(self, statement: str) -> str:
+        """The citation of the part of the text that holds a statement quoted from it."""
+        at = self.text.find(statement)
+        return next((label for label, start, end in self.units if start <= at < end), self.citation)
 
     def as_json(self) -> dict[str, Any]:
         """As the API and the CLI's --json show a passage."""
@@ -163,6 +171,9 @@ class SearchHit:
     # Directive articles it implements, or national provisions implementing it (kb.transpositions).
     transpositions: list[dict[str, Any]] = field(default_factory=list)
     matter: str | None = None  # the matter whose document it is; None for the law
+    # The part of the passage closest to the query by its words, where one stands out ("art 7(1)" of
+    # "art 7"): a hint for the reader, not the result's citation.
+    pinpoint: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -173,6 +184,7 @@ class SearchHit:
             "score": round(self.score, 6),
             "match": self.match,
             "more_passages": self.more_passages,
+            "pinpoint": self.pinpoint or None,
             "provision": self.provision or self.passage.citation,
             "provision_text": self.provision_text or self.passage.text,
             **({"context": self.context} if self.context is not None else {}),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -167,7 +169,9 @@ class Searcher:
         hits += [SearchHit(Passage.from_document(d), d.score or 0.0) for d in current if d.id not in seen]
         counts = {name: _count(current, name) for name in FACET_FIELDS} if facets else {}
         hits = _collapse(hits)[:limit]
+        wanted = terms(" ".join([pool.text, *pool.added]))
         for hit in hits:
+            hit.pinpoint = pinpoint(hit.passage, wanted)
             hit.provision, hit.provision_text = self.provision_of(hit.passage)
             hit.parallel = self.parallel_of(hit.passage)
             hit.transpositions = [t.as_json() for t in transpositions(hit.passage.citation)]
@@ -650,6 +654,21 @@ def _collapse(hits: list[SearchHit]) -> list[SearchHit]:
         else:
             kept[key] = hit
     return list(kept.values())
+
+
+def pinpoint(passage: Passage, wanted: set[str]) -> str:
+    """The part of a passage ("art 7(1)" of "art 7") that shares the query's rarer words most, where
+    one part does (words every part has do not count); "" where none stands out."""
+    if not passage.units:
+        return ""
+    words = [terms(passage.text[start:end]) for _, start, end in passage.units]
+    spread = Counter(word for part in words for word in part)
+    weight = [sum(math.log(len(words) / spread[word]) for word in wanted & part) for part in words]
+    best = max(range(len(words)), key=weight.__getitem__)
+    if weight[best] <= 0 or sorted(weight)[-2] == weight[best]:
+        return ""
+    label = passage.units[best][0]
+    return "" if label == passage.citation else label
 
 
 def _reading_order(document: Document) -> tuple[int, int]:

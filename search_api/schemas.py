@@ -143,6 +143,11 @@ class SearchResult(Passage):
     score: float
     match: str = Field(description='"citation" when the query cited this provision, else "search".')
     more_passages: list[str] = Field(description="Ids of the provision's other passages.")
+    pinpoint: str | None = Field(
+        description='The part of the passage closest to the query by its words, where one stands out: "Palermo '
+        'Protocol, art 7(1)" of a passage cited "Palermo Protocol, art 7"; null where none does. A hint: the '
+        "passage's citation is the result's citation."
+    )
     provision: str = Field(description='The whole provision the passage is part of: "18 U.S.C. § 3771(a)".')
     provision_text: str = Field(description="That provision's whole text (the passage's own where it is all of it).")
     context: Context | None = Field(None, description="Present when the search asked for context.")

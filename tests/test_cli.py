@@ -89,6 +89,18 @@ def test_search_json(env, ingested):
     assert payload["took_ms"] > 0
 
 
+def test_a_result_points_to_the_paragraph_that_answers(env, ingested):
+    def first(query: str) -> dict:
+        return json.loads(kb("search", query, "--json", "--limit", "1").stdout)["results"][0]
+
+    shelter = first("shelter and medical care during the waiting time")
+    assert (shelter["citation"], shelter["pinpoint"]) == ("Model Convention, art 2", "Model Convention, art 2(2)")
+    days = first("how many days before removal")
+    assert (days["citation"], days["pinpoint"]) == ("Model Convention, art 2", "Model Convention, art 2(1)")
+    # A provision of one paragraph has nothing to pinpoint.
+    assert first("claim damages from those who deceived them")["pinpoint"] is None
+
+
 def test_search_human_output_and_filters(env, ingested):
     result = kb("search", "permanent stay after three years", "-j", "US", "--limit", "2")
     assert result.exit_code == 0, result.stderr
@@ -191,7 +203,8 @@ def test_ask_json_cites_what_it_quotes(env, ingested):
     assert not draft["abstained"] and draft["drafter"] == "extractive"
     assert draft["citations"][0]["citation"] == "Model Convention, art 2"
     first = draft["by_jurisdiction"]["COE"][0]
-    assert first.startswith('Model Convention, art 2: "1. Each Party shall grant') and first.endswith("[1]")
+    # The quote is cited to the paragraph that holds it; the citations list names the passage.
+    assert first.startswith('Model Convention, art 2(1): "1. Each Party shall grant') and first.endswith("[1]")
 
 
 def test_ask_abstains_on_a_state_the_corpus_lacks(env, ingested):
