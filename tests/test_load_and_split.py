@@ -226,52 +226,55 @@ def test_long_provisions_are_cited_to_their_numbered_paragraphs():
     assert citations == ["Palermo Protocol, art 7(1)", "Palermo Protocol, art 7(2)"]
 
 
-def _units(style: str, cite_as: str, heading: str, texts: list[str]) -> dict[str, str]:
+@pytest.mark.parametrize(
+    ("style", "cite_as", "heading", "texts", "expected"),
+    [
+        (
+            "treaty",
+            "Palermo Protocol",
+            "Article 7",
+            ["1. Each Party shall consider:", "a) a residence permit;", "b) a work permit.", "2. Humane factors."],
+            ["art 7(1)", "art 7(1)(a)", "art 7(1)(b)", "art 7(2)"],
+        ),
+        (  # text before the first numbered part is cited as the passage itself; (i) after (a) is a clause
+            "statute",
+            "IRPR",
+            "Section 208 Humanitarian reasons",
+            ["A permit may be issued if the person", "(a) holds a permit,", "(i) valid,", "(b) is destitute."],
+            ["s 208", "s 208(a)", "s 208(a)(i)", "s 208(b)"],
+        ),
+        (
+            "de",
+            "StGB",
+            "§ 233 Ausbeutung der Arbeitskraft",
+            ["(1) Bestraft wird, wer", "1. durch Beschäftigung,", "2. bei der Bettelei,", "(2) Der Versuch."],
+            ["§ 233 Abs. 1", "§ 233 Abs. 1 Nr. 1", "§ 233 Abs. 1 Nr. 2", "§ 233 Abs. 2"],
+        ),
+        (
+            "nl",
+            "Vb 2000",
+            "Artikel 3.48",
+            ["1. De vergunning wordt verleend aan wie:", "a. aangifte doet;", "b. getuige is.", "2. Geen leges."],
+            ["art. 3.48 lid 1", "art. 3.48 lid 1 onder a", "art. 3.48 lid 1 onder b", "art. 3.48 lid 2"],
+        ),
+        (
+            "usc",
+            "22 U.S.C.",
+            "§ 7105. Protection",
+            ["Victims in custody shall—", "(A) not be detained in jails;", "(B) receive medical care."],
+            ["§ 7105", "§ 7105(A)", "§ 7105(B)"],
+        ),
+        ("treaty", "Palermo Protocol", "Article 12", ["Each State Party shall take measures."], []),  # one unit
+    ],
+)
+def test_each_part_of_a_passage_is_cited_to_its_pinpoint(style, cite_as, heading, texts, expected):
     blocks = [Block("Title", heading)] + [Block("NarrativeText", text) for text in texts]
     (passage,) = build_passages(LoadedFile(Path("t.md"), blocks, {}), info(style, cite_as), "h")
-    return {label: passage.text[start:end] for label, start, end in passage.units}
-
-
-def test_each_part_of_a_passage_is_cited_to_its_pinpoint():
-    treaty = ["1. Each Party shall consider:", "a) a residence permit;", "b) a work permit.", "2. Humane factors."]
-    units = _units("treaty", "Palermo Protocol", "Article 7", treaty)
-    assert list(units) == [
-        "Palermo Protocol, art 7(1)",
-        "Palermo Protocol, art 7(1)(a)",
-        "Palermo Protocol, art 7(1)(b)",
-        "Palermo Protocol, art 7(2)",
-    ]
-    assert units["Palermo Protocol, art 7(1)(b)"] == "b) a work permit."
-    # Text before the first numbered part is cited as the passage itself; (i) after (a) is a clause.
-    statute = ["A permit may be issued if the person", "(a) holds a permit,", "(i) valid,", "(b) is destitute."]
-    assert list(_units("statute", "IRPR", "Section 208 Humanitarian reasons", statute)) == [
-        "IRPR, s 208",
-        "IRPR, s 208(a)",
-        "IRPR, s 208(a)(i)",
-        "IRPR, s 208(b)",
-    ]
-    german = ["(1) Bestraft wird, wer", "1. durch Beschäftigung,", "2. bei der Bettelei,", "(2) Der Versuch."]
-    assert list(_units("de", "StGB", "§ 233 Ausbeutung der Arbeitskraft", german)) == [
-        "§ 233 Abs. 1 StGB",
-        "§ 233 Abs. 1 Nr. 1 StGB",
-        "§ 233 Abs. 1 Nr. 2 StGB",
-        "§ 233 Abs. 2 StGB",
-    ]
-    dutch = ["1. De vergunning wordt verleend aan wie:", "a. aangifte doet;", "b. getuige is.", "2. Geen leges."]
-    assert list(_units("nl", "Vb 2000", "Artikel 3.48", dutch)) == [
-        "art. 3.48 lid 1 Vb 2000",
-        "art. 3.48 lid 1 onder a Vb 2000",
-        "art. 3.48 lid 1 onder b Vb 2000",
-        "art. 3.48 lid 2 Vb 2000",
-    ]
-    usc = ["Victims in custody shall—", "(A) not be detained in jails;", "(B) receive medical care."]
-    assert list(_units("usc", "22 U.S.C.", "§ 7105. Protection", usc)) == [
-        "22 U.S.C. § 7105",
-        "22 U.S.C. § 7105(A)",
-        "22 U.S.C. § 7105(B)",
-    ]
-    # A provision of one unit has none to pinpoint.
-    assert _units("treaty", "Palermo Protocol", "Article 12", ["Each State Party shall take measures."]) == {}
+    # Each part's label in the style's own form, and its span: the part's own text.
+    forms = [{f"{cite_as}, {want}", f"{cite_as} {want}", f"{want} {cite_as}"} for want in expected]
+    assert len(passage.units) == len(expected)
+    assert all(label in form for (label, _, _), form in zip(passage.units, forms, strict=True))
+    assert [passage.text[start:end] for _, start, end in passage.units] == (texts if expected else [])
 
 
 def test_markdown_numbered_paragraphs_keep_their_numbers_but_list_artefacts_do_not():
