@@ -73,7 +73,12 @@ class Provision:
 
 
 def _is_heading_like(block: Block) -> bool:
-    return block.category == "Title" or (len(block.text) <= 120 and not block.text.endswith((".", ";", ",", ":", "—")))
+    # A numbered section's heading may be long ("Section 23 Granting of residence by the supreme Land
+    # authorities; admission when special political interests apply; resettling persons seeking protection").
+    limit = 300 if _STATUTE_SECTION.match(block.text) else 120
+    return block.category == "Title" or (
+        len(block.text) <= limit and not block.text.endswith((".", ";", ",", ":", "—"))
+    )
 
 
 def is_numbered_heading(text: str) -> bool:

@@ -190,6 +190,23 @@ def test_statute_sections_and_rule_paragraphs():
     assert second.number == "VTS 3.2"
 
 
+def test_a_section_with_a_long_heading_is_its_own_provision():
+    long_heading = (
+        "Section 23 Granting of residence by the supreme Land authorities; admission when special political"
+        " interests apply; resettling persons seeking protection"
+    )
+    blocks = [
+        Block("NarrativeText", "Section 22 Admission from abroad"),
+        Block("NarrativeText", "A foreigner may be granted a temporary residence permit."),
+        Block("NarrativeText", long_heading),
+        Block("NarrativeText", "(1) The supreme Land authority may order a temporary residence permit."),
+    ]
+    first, second = split_provisions(blocks, "statute")
+    assert (first.number, second.number) == ("22", "23")
+    assert second.heading.startswith("Granting of residence") and "supreme Land authority" in second.blocks[0][2]
+    assert all("supreme" not in text for _, _, text in first.blocks)
+
+
 def test_long_provision_splits_at_paragraphs_and_keeps_its_citation():
     paragraphs = [f"({i}) " + "word " * 60 for i in range(1, 9)]
     blocks = [Block("Title", "Article 9"), Block("Title", "Long provision")] + [
