@@ -90,10 +90,19 @@ def _configure_unstructured() -> None:
     tokenize._SPACY_MODEL_NAME = SPACY_MODEL
 
 
+# Front matter a converter put after the document's first title lines ("Gesetz\nüber den ...\n---\n
+# jurabk: AufenthG 2004\n---"): only `key: value` lines between the rules.
+_LATE_FRONT_MATTER = re.compile(r"\A((?:[^\n]{1,120}\n){1,3})---[ \t]*\n((?:[A-Za-z_][\w-]*:[^\n]*\n)+)\s*---[ \t]*\n")
+
+
 def front_matter(text: str) -> tuple[str, dict[str, str]]:
-    """The text after its YAML front matter (between `---` lines at the very top), and the front
-    matter's scalar fields as strings. Front matter that YAML refuses, as scrapers write it
-    ("part_name: Immigration Rules part 11: asylum"), is read as one `key: value` per line."""
+    """The text after its YAML front matter (between `---` lines at the very top, or after the
+    first title lines), and the front matter's scalar fields as strings. Front matter that YAML
+    refuses, as scrapers write it ("part_name: Immigration Rules part 11: asylum"), is read as one
+    `key: value` per line."""
+    late = _LATE_FRONT_MATTER.match(text)
+    if late:
+        return late.group(1) + "\n" + text[late.end() :], _loose_fields(late.group(2))
     if not _YAML.detect(text):
         return text, {}
     try:

@@ -67,6 +67,14 @@ def test_front_matter_that_yaml_refuses_is_read_line_by_line(tmp_path: Path):
     assert not any("part_name" in block.text for block in loaded.blocks)
 
 
+def test_front_matter_after_the_title_lines_is_read_and_left_out():
+    text, front = clean_markdown(
+        "Gesetz\nüber den Aufenthalt\n---\njurabk: AufenthG 2004\nslug: aufenthg_2004\n\n---\n\n# § 1 Zweck\n"
+    )
+    assert front == {"jurabk": "AufenthG 2004", "slug": "aufenthg_2004"}
+    assert text.startswith("Gesetz\nüber den Aufenthalt\n") and "slug" not in text and "# § 1 Zweck" in text
+
+
 def test_markdown_without_front_matter_keeps_all_its_text():
     plain = "Introduction\n\nFirst part\n---\n\nSecond part\n------\n\nEnd\n"  # setext headings, not front matter
     assert clean_markdown(plain) == (plain, {})
