@@ -191,10 +191,11 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
         if occurrences["/".join(path)] > 1:  # a translation repeats the numbering
             path[-1] = f"{label} #{occurrences['/'.join(path)]}"
         language = info.language or provision.language or "en"
+        units = _unit_paths(provision.blocks, info.style)  # once per provision, for all its parts
         for part_index, (pinpoint, part) in enumerate(_parts(provision, info.style)):
-            drafts.append((provision, path, pinpoint, part_index, part, language))
+            drafts.append((provision, path, pinpoint, part_index, part, language, units))
     passages = []
-    for provision, path, pinpoint, part_index, part, language in drafts:
+    for provision, path, pinpoint, part_index, part, language, units in drafts:
         passages.append(
             Passage(
                 id=passage_id(info.id, path, part_index, digest),
@@ -218,7 +219,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
                 source=str(loaded.path.resolve()),
             )
         )
-        passages[-1].units = _units(info, provision, part, passages[-1].citation)
+        passages[-1].units = _units(info, provision, part, units, passages[-1].citation)
     _link(passages, provisions, info)
     if not info.language:  # a file in two languages: the second is a parallel translation of the first
         primary = Counter(p.language for p in passages).most_common(1)
@@ -271,12 +272,10 @@ def _unit_paths(blocks: Blocks, style: str) -> dict[int, list[str]]:
     return paths
 
 
-def _units(info: DocumentInfo, provision: Provision, part: Blocks, own: str) -> list[list]:
-    """The units of a passage's text its citation style can pinpoint, as [citation, start, end] in the
-    passage's text; text before the first unit (a lead-in) is cited as the passage itself."""
-    if info.style == "case":
-        return []
-    paths = _unit_paths(provision.blocks, info.style)
+def _units(info: DocumentInfo, provision: Provision, part: Blocks, paths: dict[int, list[str]], own: str) -> list[list]:
+    """The units of a passage's text its citation style can pinpoint (`paths`: each block's unit path
+    in the provision), as [citation, start, end] in the passage's text; text before the first unit
+    (a lead-in) is cited as the passage itself."""
     span = split_span(own)
     units: list[list] = []
     offset = 0
