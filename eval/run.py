@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from haystack import Document
 from rich.console import Console
 from rich.table import Table
 
@@ -80,11 +81,30 @@ def _gold_key(
     return f"{document_id}|{citation}"
 
 
+def answering_passages(passages: list[Document], gold_citation: str) -> tuple[list[Document], set[str]]:
+    """The passages of a gold provision's document that answer it: those within it, or, where no
+    passage is that fine, those holding it; and the labels of the holding ones. Each language of a
+    bilingual text counts on its own: an English article indexed whole holds a gold "art 15(2)" even
+    where the Dutch version of it is split by paragraph."""
+    by_language: dict[str, list[Document]] = {}
+    for passage in passages:
+        by_language.setdefault(passage.meta.get("language") or "", []).append(passage)
+    answering: list[Document] = []
+    holding: set[str] = set()
+    for in_language in by_language.values():
+        within = [p for p in in_language if cites_within(p.meta["citation"], gold_citation)]
+        if not within:
+            within = [p for p in in_language if cites_within(gold_citation, p.meta["citation"])]
+            holding.update(p.meta["citation"] for p in within)
+        answering += within
+    return answering, holding
+
+
 def gold_passages(
     index: LiveIndex, questions: list[GoldQuestion]
 ) -> tuple[dict[str, list[tuple[str, int, int]]], dict[str, set[str]]]:
     """For each gold provision ("document|citation"): where its passages lie (document, start, end),
-    and, where no passage is within it, the labels of the passages holding it."""
+    and the labels of the passages holding it where none is within it (answering_passages)."""
     spans: dict[str, list[tuple[str, int, int]]] = {}
     coarser: dict[str, set[str]] = {}
     for document_id in {doc for q in questions for doc, _ in q.relevant}:
@@ -94,11 +114,10 @@ def gold_passages(
                 if gold_doc != document_id:
                     continue
                 key = f"{gold_doc}|{gold_citation}"
-                within = [p for p in passages if cites_within(p.meta["citation"], gold_citation)]
-                if not within:
-                    within = [p for p in passages if cites_within(gold_citation, p.meta["citation"])]
-                    coarser[key] = {p.meta["citation"] for p in within}
-                spans.setdefault(key, []).extend((document_id, p.meta["start"], p.meta["end"]) for p in within)
+                answering, holding = answering_passages(passages, gold_citation)
+                if holding:
+                    coarser.setdefault(key, set()).update(holding)
+                spans.setdefault(key, []).extend((document_id, p.meta["start"], p.meta["end"]) for p in answering)
     return spans, coarser
 
 

@@ -30,11 +30,10 @@ from rich.table import Table
 from cli.wiring import dense_encoder
 from eval.datasets import benchmarks, load_gold
 from eval.metrics import scores as metric_scores
-from eval.run import _gold_key, bench_folder
+from eval.run import _gold_key, bench_folder, gold_passages
 from eval.systems import BenchIndex, CachedEncoder
 from kb.config import get_settings
 from kb.embed import QueryEmbedder, SparseEncoder
-from kb.model import cites_within
 from kb.rank import FEATURES, MODEL_FILE, POOL_DEPTH, Ranker, features, rrf
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import open_index
@@ -88,7 +87,9 @@ def gold_queries(searcher: Searcher, path: Path) -> list[Query]:
     if path.resolve() in HELD_OUT:
         raise SystemExit(f"{path} is a held-out set in force: it is reported once, never trained on")
     queries = []
-    for question in load_gold(path):
+    questions = load_gold(path)
+    _, coarser = gold_passages(searcher.index, questions)
+    for question in questions:
         relevant = {f"{d}|{c}" for d, c in question.relevant}
         scopes = [[]] + ([[question.jurisdiction]] if question.jurisdiction else [])
         for scope in scopes:
@@ -96,18 +97,10 @@ def gold_queries(searcher: Searcher, path: Path) -> list[Query]:
             if pool.cited or not pool.candidates:
                 continue
             keys = [
-                _gold_key(question, c.document.meta["document_id"], c.document.meta["citation"])
+                _gold_key(question, c.document.meta["document_id"], c.document.meta["citation"], coarser)
                 for c in pool.candidates
             ]
-            labels = [
-                int(
-                    any(
-                        d == c.document.meta["document_id"] and cites_within(c.document.meta["citation"], g)
-                        for d, g in question.relevant
-                    )
-                )
-                for c in pool.candidates
-            ]
+            labels = [int(key in relevant) for key in keys]  # within a gold provision, or holding it whole
             rows = features(pool.facts, pool.candidates)
             name = f"{path.stem}{' (jurisdiction filter)' if scope else ''}"
             rrfs = np.array([rrf(c) for c in pool.candidates])

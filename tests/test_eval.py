@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from haystack import Document
 
 from eval.datasets import load_benchmark
 from eval.metrics import mean_scores, scores, unique
-from eval.run import run_benchmark
+from eval.run import answering_passages, run_benchmark
 from eval.systems import CachedEncoder, chunk_text
 
 from .conftest import FIXTURES
@@ -89,3 +90,18 @@ def test_a_small_benchmark_runs_through_every_system(tmp_path, dense_encoder):
     # Vectors are reused, not recomputed: the four documents as Haven and as the tutorial embed them,
     # and the three questions.
     assert again.vectors.keys() == encoder.vectors.keys() and len(again.vectors) == 4 + 4 + 3
+
+
+def _passage(citation: str, language: str) -> Document:
+    return Document(content=citation, meta={"citation": citation, "language": language})
+
+
+def test_a_gold_paragraph_is_answered_by_its_article_where_that_language_indexes_it_whole():
+    # The English article is one passage; its Dutch version is split by paragraph.
+    passages = [_passage("T, art 15", "en"), *(_passage(f"T, art 15({n})", "nl") for n in (1, 2, 3))]
+    answering, holding = answering_passages(passages, "T, art 15(2)")
+    assert [p.meta["citation"] for p in answering] == ["T, art 15", "T, art 15(2)"]
+    assert holding == {"T, art 15"}
+    # A whole-article gold is answered by every passage within it, in both languages.
+    answering, holding = answering_passages(passages, "T, art 15")
+    assert len(answering) == 4 and holding == set()
