@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.national import NATIONAL_STYLES
 from kb.references import ReferenceData, in_range, label, reference_data
 
 _KEY = (
@@ -20,15 +21,21 @@ _KEY = (
     r"|\b(?:[Ss]ub)?[Cc]lauses?\b|\b[Rr]ules?\b)"
 )
 _PARTS = r"(?:\s?\([0-9a-zA-Z.]{1,6}\))*"
+# German "§ 60 Absatz 5 Satz 1 Nummer 2": the Absatz is a subsection; Satz and Nummer are not cited.
+_GERMAN_PARTS = r"(?:\s+(?:Abs\.|Absatz)\s*\d+[a-z]?)?(?:\s+(?:Satz|Nummer|Nr\.|Buchstabe)\s*\w{1,3}\b)*"
 _ITEM = (
-    rf"(?:(?:[A-Z]{{2,5}} )?\d+[a-zA-Z]{{0,2}}(?:\.\d+)*(?![\w/]){_PARTS}(?:\s+Abs\.\s*\d+[a-z]?)?"
+    rf"(?:(?:[A-Z]{{2,5}} )?\d+[a-zA-Z]{{0,2}}(?:\.\d+)*(?![\w/]){_PARTS}{_GERMAN_PARTS}"
     rf"|(?:\([0-9a-zA-Z]{{1,6}}\))+)"
 )
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|to|through|bis|und)\s+|\s*[-–]\s*)"
 _TARGET = (
-    r"(?:\s+(?:of|in|under)\s+(?:the\s+)?"
-    r"(?P<target>this\s+[a-zA-Z]+|[Aa]rticle\s+\d+[a-z]?|title\s+\d+|[A-Z][^,.;:()\[\]]{2,90}))?"
+    r"(?:\s+(?:inclusive\s+)?(?:(?:of|in|under)\s+(?:the\s+)?|(?P<genitive>de[rs])\s+)"
+    r"(?P<target>this\s+[a-zA-Z]+|[Aa]rticle\s+\d+[a-z]?|title\s+\d+|[A-ZÄÖÜ][^,.;:()\[\]]{2,90})"
+    r"|\s+dieses\s+Gesetzes)?"
 )
+# What a German "des ..."/"der ..." after a reference names when it names a law ("des Asylgesetzes",
+# "der Strafprozessordnung", "des Zweiten Buches Sozialgesetzbuch"), not a person or body ("der Ausländerbehörde").
+_GERMAN_LAW = re.compile(r"^(?:\S+\s+){0,3}\S*(?:[Gg]esetz|[Oo]rdnung|Buch|[Aa]bkommen|[Üü]bereinkommen|[Rr]ichtlinie)")
 _REFERENCE = re.compile(rf"{_KEY}\s*(?P<items>{_ITEM}(?:{_SEP}{_ITEM})*){_TARGET}")
 _ITEMS = re.compile(rf"(?P<sep>{_SEP})?(?P<item>{_ITEM})")
 _EU_ACT = re.compile(
@@ -79,6 +86,8 @@ def find_references(text: str, citing: Citing, data: ReferenceData | None = None
 def _resolve(match: re.Match[str], citing: Citing, data: ReferenceData) -> list[Reference]:
     key = match["key"].lower().rstrip("s.§") or "section"
     target = (match["target"] or "").strip()
+    if match["genitive"] and not _GERMAN_LAW.match(target):
+        target = ""  # "nach § 25 der Ausländer...": the citing law's own section
     if target.lower().startswith("article "):  # "paragraph 1 of article 5" (a treaty's own article)
         unit, instrument, codes = target.split()[1], citing.cite_as, None
     else:
@@ -149,7 +158,8 @@ def _keyword_fits(key: str, style: str) -> bool:
 
 def _designator(item: str, previous: str, key: str, style: str, unit: str) -> str:
     """The designator an item of a reference stands for, in label form ("25(4a)")."""
-    item = re.sub(r"\s+Abs\.\s*(\w+)", r"(\1)", item)  # § 59 Abs. 7 -> 59(7)
+    item = re.sub(r"\s+(?:Satz|Nummer|Nr\.|Buchstabe)\s*\w+", "", item)
+    item = re.sub(r"\s+(?:Abs\.|Absatz)\s*(\w+)", r"(\1)", item)  # § 59 Abs. 7 -> 59(7)
     item = re.sub(r"\s+(?=\()", "", item.strip())
     if not item.startswith("("):
         if style == "treaty" and key in {"paragraph", "subparagraph"} and unit:
@@ -184,20 +194,29 @@ def cited_labels(
     references: list[Reference], citing: Citing, own_sections: list[str], data: ReferenceData | None = None
 ) -> list[str]:
     """The citation labels of what the references point to; a range of sections becomes each section
-    of it that the citing document or the curated provisions hold (else its first and last)."""
+    of it that the citing document or the curated provisions hold (else its first and last). A
+    reference to its own instrument that a whole instrument does not hold is left out: it is a
+    reference inside quoted amending text ("section 17A" inserted into another Act) or to "the
+    Convention ... thereof", and would link to a provision of the wrong instrument."""
     data = data or reference_data()
+    # Whether a section number missing from own_sections is missing from the instrument itself.
+    whole = bool(own_sections) and citing.document_id not in data.excerpts
     labels: list[str] = []
     for reference in references:
         own = reference.instrument == citing.cite_as
         style = citing.style if own else data.styles.get(reference.instrument, "statute")
+        if style == "statute" and citing.style in NATIONAL_STYLES:  # a German text cites "§ 30 Abs. 3 AsylG"
+            style = citing.style
         if not reference.last:
-            labels.append(reference.label(style))
+            if not (own and whole and _section(reference.designator) not in own_sections):
+                labels.append(reference.label(style))
             continue
         if own:
             known = own_sections
         else:
             known = [label.rsplit(" ", 1)[-1] for label in data.outside if label.startswith(f"{reference.instrument},")]
         inside = [number for number in known if in_range(number, reference.designator, reference.last)]
-        for number in inside or [reference.designator, reference.last]:
+        ends = [reference.designator, reference.last]
+        for number in inside or [end for end in ends if not (own and whole) or _section(end) in own_sections]:
             labels.append(Reference(reference.instrument, number).label(style))
     return list(dict.fromkeys(labels))

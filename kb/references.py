@@ -22,6 +22,7 @@ class ReferenceData:
     styles: dict[str, str]  # cite-as name -> citation style ("treaty", "usc", "statute", "rules")
     codified: dict[str, tuple[str, dict[str, str]]]  # Act -> (the Code's cite-as name, {Act section: Code section})
     outside: dict[str, str]  # citation label of a provision outside the corpus -> its heading
+    excerpts: frozenset[str] = frozenset()  # documents holding part of their instrument (a Code's sections)
 
     def about(self, citation: str) -> str:
         """What an outside provision is about, by its label or the whole provision's; "" when not listed."""
@@ -39,14 +40,15 @@ def _toml(path: Path) -> dict:
 @lru_cache
 def reference_data(corpus: Path = CORPUS) -> ReferenceData:
     references = _toml(corpus / "references.toml")
-    styles = {
-        entry["cite_as"]: entry["style"] for entry in _toml(corpus / "instruments.toml").values() if "style" in entry
-    }
+    instruments = _toml(corpus / "instruments.toml")
+    styles = {entry["cite_as"]: entry["style"] for entry in instruments.values() if "style" in entry}
     styles.update(references.get("styles", {}))
     codified = {
         act: (entry["code"], dict(entry["sections"])) for act, entry in _toml(corpus / "codification.toml").items()
     }
-    return ReferenceData(references.get("names", {}), styles, codified, dict(references.get("provisions", {})))
+    excerpts = frozenset(document_id for document_id, entry in instruments.items() if entry.get("excerpt"))
+    outside = dict(references.get("provisions", {}))
+    return ReferenceData(references.get("names", {}), styles, codified, outside, excerpts)
 
 
 def references_digest(corpus: Path = CORPUS) -> str:
@@ -79,13 +81,14 @@ def provision_label(citation: str) -> str:
     return re.sub(r"\(.*$", "", citation).rstrip()
 
 
-_NUMBER_ORDER = re.compile(r"^(\d+)([a-zA-Z]*)$")
+_NUMBER_ORDER = re.compile(r"^(\d+(?:\.\d+)*)([a-zA-Z]*)$")
 
 
 def in_range(designator: str, first: str, last: str) -> bool:
-    """Whether a section number lies in a range: "232a" in 232 to 233a (numbers, then their letters)."""
+    """Whether a section number lies in a range: "232a" in 232 to 233a (numbers, then their letters),
+    "159.3" in 159.2 to 159.7 (Canadian decimal sections)."""
     keys = [_NUMBER_ORDER.match(value) for value in (designator, first, last)]
     if not all(keys):
         return False
-    number, low, high = ((int(k[1]), k[2].lower()) for k in keys if k)
+    number, low, high = ((tuple(int(n) for n in k[1].split(".")), k[2].lower()) for k in keys if k)
     return low <= number <= high

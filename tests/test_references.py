@@ -11,6 +11,8 @@ AUFENTHG = Citing("AufenthG", "statute", "DE", "de-aufenthg-en", "25(4a)")
 USC_1255 = Citing("8 U.S.C.", "usc", "US", "us-8usc-1255", "1255(l)(1)")
 TVPA = Citing("22 U.S.C.", "usc", "US", "us-22usc-ch78-tvpa", "7105(c)(3)")
 PALERMO = Citing("Palermo Protocol", "treaty", "UN", "un-palermo-protocol", "7")
+AUFENTHG_DE = Citing("AufenthG", "de", "DE", "de-aufenthg-de", "25(4a)")
+PROTOCOL_1967 = Citing("1967 Refugee Protocol", "treaty", "UN", "un-refugee-protocol-1967", "I")
 VTS = Citing("Immigration Rules, Appendix VTS", "rules", "GB", "uk-immigration-rules-appendix-vts", "VTS 3.1")
 
 
@@ -63,6 +65,18 @@ def found(text: str, citing: Citing) -> list[tuple[str, str, str]]:
             [("Directive 2004/81/EC", "", "")],
         ),
         (PALERMO, "article 27 of the Convention", [("UNTOC", "27", "")]),
+        (PROTOCOL_1967, "articles 2 to 34 inclusive of the Convention", [("Refugee Convention", "2", "34")]),
+        # German texts name another law in the genitive after the reference
+        (
+            AUFENTHG_DE,
+            "Opfer einer Straftat nach den §§ 232 bis 233a des Strafgesetzbuches wurde",
+            [("StGB", "232", "233a")],
+        ),
+        (AUFENTHG_DE, "nach § 60 Absatz 5 Satz 1 des Asylgesetzes", [("AsylG", "60(5)", "")]),
+        (AUFENTHG_DE, "des Hauptverfahrens (§ 207 der Strafprozeßordnung)", [("StPO", "207", "")]),
+        (AUFENTHG_DE, "nach § 59 Absatz 7 Satz 1 Nummer 2", [("AufenthG", "59(7)", "")]),
+        (AUFENTHG_DE, "nach § 25 Absatz 4a dieses Gesetzes", [("AufenthG", "25(4a)", "")]),
+        (AUFENTHG_DE, "nach § 58 der Ausländerbehörde mitteilen", [("AufenthG", "58", "")]),
     ],
 )
 def test_reference_forms(citing, text, expected):
@@ -80,6 +94,26 @@ def test_reference_forms(citing, text, expected):
 )
 def test_what_cannot_be_resolved_is_left_out(text):
     assert found(text, AUFENTHG) == []
+
+
+def test_a_german_text_cites_other_german_laws_in_its_own_form():
+    references = find_references("nach § 60 Absatz 5 des Asylgesetzes", AUFENTHG_DE)
+    assert cited_labels(references, AUFENTHG_DE, ["25", "60"]) == ["§ 60 Abs. 5 AsylG"]
+
+
+def test_a_german_reference_to_a_law_haven_has_no_name_for_is_left_out():
+    # It used to be read as the citing law's own § 613a.
+    assert found("der Betriebsübergang nach § 613a des Bürgerlichen Gesetzbuchs", AUFENTHG_DE) == []
+
+
+def test_an_own_reference_a_whole_instrument_does_not_hold_is_left_out():
+    naba = Citing("Nationality and Borders Act 2022", "statute", "GB", "uk-naba-2022", "2(2)")
+    # "section 17A" sits in text the Act inserts into the British Nationality Act 1981.
+    act = naba.cite_as
+    references = [Reference(act, "17A"), Reference(act, "3(1)"), Reference(act, "17C", "17F")]
+    assert cited_labels(references, naba, ["1", "2", "3"]) == ["Nationality and Borders Act 2022, s 3(1)"]
+    # A document holding some sections of a Code keeps its references to the others.
+    assert cited_labels([Reference("8 U.S.C.", "1182(a)")], USC_1255, ["1255"]) == ["8 U.S.C. § 1182(a)"]
 
 
 def test_an_act_section_without_a_code_section_is_left_out():
@@ -110,6 +144,8 @@ def test_labels_take_the_passages_forms():
     )
     assert provision_label("8 U.S.C. § 1101(a)(15)(T)") == "8 U.S.C. § 1101"
     assert in_range("232b", "232", "233a") and not in_range("233b", "232", "233a") and not in_range("231", "232", "233")
+    assert in_range("159.3", "159.2", "159.7") and in_range("35", "34", "35.1")
+    assert not in_range("159.8", "159.2", "159.7")
 
 
 def test_every_codified_act_and_curated_provision_is_well_formed():
