@@ -66,10 +66,12 @@ TRAINING_SETS = tuple(
         "heldout_xl",
         "heldout_xl2",
         "heldout_xl3",
+        "heldout5",
+        "heldout_xl4",
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout5.toml", HERE / "heldout_xl4.toml")
+HELD_OUT = (HERE / "heldout6.toml",)
 
 
 @dataclass
