@@ -13,6 +13,7 @@ no legal text states, or when it asks for an amount or a number that no quoted s
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from kb.countries import states_without_law
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
-from kb.model import SearchHit
+from kb.model import Passage, SearchHit
 from kb.national import canonical
 from kb.phrases import jurisdiction_name, phrases
 from kb.query_language import language_name, query_language
@@ -112,7 +113,7 @@ class Answerer:
         vector = embedder.vector(question)
         for code in jurisdictions or [None]:
             filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=law_types(self.searcher))
-            hits = self.searcher.search(question, filters, CANDIDATES).hits
+            hits = [h for h in self.searcher.search(question, filters, CANDIDATES).hits if states_rules(h.passage)]
             vectors = self.searcher.passage_vectors([h.passage for h in hits])
             groups[code] = [
                 Supported(h, embedder.similarity(vector, vectors.get(h.passage.id)), vectors.get(h.passage.id))
@@ -211,6 +212,15 @@ class Answerer:
         """What the question names that the corpus lacks: an instrument, or a provision of one it holds."""
         provision = self.searcher.missing_provision(question)
         return [*self.searcher.unknown_instruments(question), *([provision] if provision else [])]
+
+
+# Recitals and a statute's introductory text (its title, its citation, the directives it transposes)
+# state purposes, not rules: no draft quotes them and no compare cell holds them.
+_PREAMBLE = re.compile(r", (?:preamble|introductory text)$")
+
+
+def states_rules(passage: Passage) -> bool:
+    return not _PREAMBLE.search(passage.citation)
 
 
 def law_types(searcher: Searcher, exclude: tuple[str, ...] = ("case_study",)) -> list[str]:

@@ -19,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kb.answer import Citation, citation_of, law_types
+from kb.answer import Citation, citation_of, law_types, states_rules
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit
 from kb.rank import Ranker
@@ -35,8 +35,6 @@ MIN_CELL_SIMILARITY = 0.30
 # What a provision about victims of trafficking and exploitation says, in its text or indexed context.
 _VICTIMS = re.compile(r"victim|traffick|exploit|slave|servitude|forced (?:labou?r|prostitution)", re.I)
 CANDIDATES_PER_CELL = 8
-# Recitals and introductory text state purposes, not rules: no cell holds them.
-_PREAMBLE = re.compile(r", (?:preamble|introductory text)$")
 NOT_FOUND = "no provision found in the corpus"
 EU = "EU"
 
@@ -167,7 +165,7 @@ def compare(
                 # s 8, titled as it is), else its general ones (IRPA s 24's permits never say victims).
                 victims = "victim" in taxonomy[topic].description.lower() and any(map(_concerns_victims, hits))
                 concerns = _concerns_victims if victims else _any
-                hits = [h for h in hits if not _PREAMBLE.search(h.passage.citation)]
+                hits = [h for h in hits if states_rules(h.passage)]
                 titled = [h for h in hits if concerns(h) and about(h.passage.heading, _title_line(h.passage.text))]
                 rest = [
                     h

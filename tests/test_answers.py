@@ -39,6 +39,13 @@ def test_two_jurisdictions_get_one_answer_each_within_their_scope(answerer, corp
     assert any(c.document_id == "de-aufenthg-en" for c in draft.citations)
 
 
+def test_a_draft_quotes_rules_not_a_statutes_title_or_a_treatys_recitals(answerer):
+    # The Residence Act's introductory text names Directive 2004/81/EC on victims of trafficking.
+    draft = answerer.ask("Can a trafficking victim get a residence permit in Germany?", ["DE"])
+    assert draft.citations[0].citation == "AufenthG, s 25(4a)"
+    assert not [c.citation for c in draft.citations if c.citation.endswith(("introductory text", "preamble"))]
+
+
 @pytest.mark.parametrize(
     ("question", "reason"),
     [
