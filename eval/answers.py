@@ -83,7 +83,10 @@ class InScope:
 def load_out_of_scope(paths: tuple[Path, ...] = OUT_OF_SCOPE) -> list[OutOfScope]:
     entries = [e for path in paths for e in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
     return [
-        OutOfScope(e["id"], e["question"], e["kind"], e.get("split", "held-out"), e.get("language", "en"))
+        # A set written without the kinds (absent_answer, absent_state, other_law) counts as one kind.
+        OutOfScope(
+            e["id"], e["question"], e.get("kind", "unclassified"), e.get("split", "held-out"), e.get("language", "en")
+        )
         for e in entries
     ]
 

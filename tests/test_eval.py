@@ -13,7 +13,7 @@ from eval.metrics import mean_scores, scores, unique
 from eval.run import answering_passages, run_benchmark
 from eval.systems import CachedEncoder, chunk_text
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, ROOT
 
 
 def test_metrics_match_hand_computed_values():
@@ -105,3 +105,13 @@ def test_a_gold_paragraph_is_answered_by_its_article_where_that_language_indexes
     # A whole-article gold is answered by every passage within it, in both languages.
     answering, holding = answering_passages(passages, "T, art 15")
     assert len(answering) == 4 and holding == set()
+
+
+def test_every_out_of_scope_set_loads_with_its_languages():
+    from eval.answers import load_out_of_scope
+
+    for path in sorted((ROOT / "eval").glob("*out_of_scope*.toml")):
+        questions = load_out_of_scope((path,))
+        assert questions and all(q.question and q.kind for q in questions), path
+    unlabelled = load_out_of_scope((ROOT / "eval" / "heldout_xl_out_of_scope3.toml",))
+    assert {q.kind for q in unlabelled} == {"unclassified"} and "en" not in {q.language for q in unlabelled}
