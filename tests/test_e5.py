@@ -41,15 +41,13 @@ def test_tokens_are_the_engines(engine):
         assert len(tokenizer.ids("passage: " + text)) + 2 == engine.token_count(text)
 
 
-def test_vectors_are_near_the_engines_for_queries_passages_and_texts_beyond_512_tokens(dense_encoder, engine):
+def test_vectors_are_the_engines_for_queries_passages_and_texts_beyond_512_tokens(dense_encoder, engine):
     long_text = " ".join(TEXTS[:2] * 30)  # ~1,500 tokens: three windows
     passages = [*TEXTS, long_text]
     cosines = (dense_encoder.encode(passages, "passage") * engine.passage(passages)).sum(axis=1)
-    assert cosines.min() > 0.99  # int8 here, int4 x int8 there
+    assert cosines.min() > 0.999
     queries = ["Can a victim of trafficking stay in Germany?", "¿Puede una víctima de trata quedarse?"]
-    assert (dense_encoder.encode(queries, "query") * engine.query(queries)).sum(axis=1).min() > 0.99
-
-
-def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(dense_encoder):
+    assert (dense_encoder.encode(queries, "query") * engine.query(queries)).sum(axis=1).min() > 0.999
+    # One text alone and within a batch of others of other lengths gets the same vector.
     alone = dense_encoder.encode([TEXTS[0]])[0]
-    assert np.array_equal(alone, dense_encoder.encode([*TEXTS[1:], TEXTS[0]])[-1])
+    assert float(alone @ dense_encoder.encode(passages)[0]) > 0.99999
