@@ -13,6 +13,7 @@ TVPA = Citing("22 U.S.C.", "usc", "US", "us-22usc-ch78-tvpa", "7105(c)(3)")
 PALERMO = Citing("Palermo Protocol", "treaty", "UN", "un-palermo-protocol", "7")
 AUFENTHG_DE = Citing("AufenthG", "de", "DE", "de-aufenthg-de", "25(4a)")
 PROTOCOL_1967 = Citing("1967 Refugee Protocol", "treaty", "UN", "un-refugee-protocol-1967", "I")
+IRPR = Citing("IRPR", "statute", "CA", "ca-irpr", "245")
 VTS = Citing("Immigration Rules, Appendix VTS", "rules", "GB", "uk-immigration-rules-appendix-vts", "VTS 3.1")
 
 
@@ -65,6 +66,8 @@ def found(text: str, citing: Citing) -> list[tuple[str, str, str]]:
             [("Directive 2004/81/EC", "", "")],
         ),
         (PALERMO, "article 27 of the Convention", [("UNTOC", "27", "")]),
+        (IRPR, "a permit issued under subsection 24(1) of the Act", [("IRPA", "24(1)", "")]),
+        (IRPR, "for the purposes of section 65", [("IRPR", "65", "")]),
         (PROTOCOL_1967, "articles 2 to 34 inclusive of the Convention", [("Refugee Convention", "2", "34")]),
         # German texts name another law in the genitive after the reference
         (
