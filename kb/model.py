@@ -53,6 +53,12 @@ def cites_within(citation: str, provision: str) -> bool:
     return unit_in_span(unit, span[1], span[2])
 
 
+def section_key(citation: str) -> str:
+    """What precedes a citation's first unit in brackets or after a slash, in canonical form: a
+    citation lies within a provision (cites_within) only if the two share it."""
+    return re.split(r"[(/]", canonical(citation), maxsplit=1)[0]
+
+
 _SPAN = re.compile(r"^(?P<head>.*)\((?P<first>[^()]+)\)-\((?P<last>[^()]+)\)$")
 _ROMAN = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
 

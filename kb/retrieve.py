@@ -14,7 +14,7 @@ from kb import citations
 from kb.embed import QueryEmbedder, QueryVectors
 from kb.glossary import translations
 from kb.jurisdictions import load_jurisdictions
-from kb.model import Passage, SearchHit, cites_within, split_span
+from kb.model import Passage, SearchHit, cites_within, section_key, split_span
 from kb.query_language import language_name, query_language
 from kb.query_syntax import parse_query
 from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
@@ -362,7 +362,8 @@ class Searcher:
         unit = span[0] if span else passage.citation
         record = self.index.record(passage.document_id)
         counts = self._labels(record) if record else {}
-        within = sorted(label for label in counts if cites_within(label, unit))
+        candidates = self._labels_by_section(record).get(section_key(unit), []) if record else []
+        within = sorted(label for label in candidates if cites_within(label, unit))
         if not 1 < sum(counts[label] for label in within) <= PROVISION_PASSAGES:
             return unit, passage.text
         cache = self._cache()
@@ -551,6 +552,17 @@ class Searcher:
         if ("labels", record.document_id) not in cache:
             cache["labels", record.document_id] = self.index.facets("citation", of_document(record.document_id))
         return cache["labels", record.document_id]
+
+    def _labels_by_section(self, record: DocumentRecord) -> dict[str, list[str]]:
+        """A document's citation labels grouped by section_key, kept: a provision's passages are
+        looked for among the labels of its own section rather than all of the document's."""
+        cache = self._cache()
+        if ("sections", record.document_id) not in cache:
+            groups: dict[str, list[str]] = {}
+            for label in self._labels(record):
+                groups.setdefault(section_key(label), []).append(label)
+            cache["sections", record.document_id] = groups
+        return cache["sections", record.document_id]
 
     def _store_filters(self, filters: SearchFilters, query_language: str = "en") -> dict[str, Any] | None:
         conditions = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.citations import loose, matches, parse, split_label
-from kb.model import cites_within, split_span
+from kb.model import cites_within, section_key, split_span
 
 NAMES = {
     loose(name): cite_as
@@ -95,3 +95,23 @@ def test_a_part_cited_to_a_span_of_units_holds_each_of_them():
     assert matches("3771(a)(1)-(6)", "3771(a)(3)") == 1
     assert matches("3771(a)(1)-(6)", "3771(a)") == 2
     assert matches("3771(a)(1)-(6)", "3771(a)(8)") == 0
+
+
+@pytest.mark.parametrize(
+    ("citation", "provision"),
+    [
+        ("18 U.S.C. § 3771(a)(1)-(6)", "18 U.S.C. § 3771(a)(4)(B)"),
+        ("8 U.S.C. § 1101(a)(15)(T)(i)", "8 U.S.C. § 1101"),
+        ("CETS No 197, art 13(1)", "CETS No 197, art 13"),
+        ("§ 232 Abs. 1 StGB", "§ 232 StGB"),
+        ("art. 3.48 lid 1 onder a Vb 2000", "art. 3.48 Vb 2000"),
+        ("Vc 2000 (B) B8/3.1", "Vc 2000 (B) B8/3"),
+        ("Immigration Rules, Appendix VTS, para VTS 3.1", "Immigration Rules, Appendix VTS, para VTS 3.1"),
+    ],
+)
+def test_a_citation_within_a_provision_shares_its_section_key(citation: str, provision: str):
+    # The searcher looks for a provision's passages among the labels with its section key only.
+    assert cites_within(citation, provision)
+    assert section_key(citation) == section_key(provision)
+    assert section_key("IRPR, s 250.1") != section_key("IRPR, s 250")
+    assert not cites_within("IRPR, s 250.1", "IRPR, s 250")
