@@ -18,7 +18,6 @@ import hashlib
 import os
 import re
 import struct
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -147,6 +146,8 @@ def export_onnx(packed: PackedModel, target: Path) -> None:
     import torch
     from transformers import BertConfig, BertModel
 
+    from kb.embed import export_encoder
+
     hidden, inner = packed.hidden, packed.intermediate
     config = BertConfig(
         vocab_size=8,  # the word embeddings stay outside the graph
@@ -194,24 +195,9 @@ def export_onnx(packed: PackedModel, target: Path) -> None:
         def forward(self, inputs_embeds, attention_mask):
             return self.inner(inputs_embeds=inputs_embeds, attention_mask=attention_mask).last_hidden_state
 
-    sample = (torch.zeros(2, 5, hidden), torch.ones(2, 5, dtype=torch.int64))
+    sample = {"inputs_embeds": torch.zeros(2, 5, hidden), "attention_mask": torch.ones(2, 5, dtype=torch.int64)}
     partial = target.with_name(target.name + f".tmp{os.getpid()}")
-    with warnings.catch_warnings():  # the tracer's warnings concern shapes exported as dynamic
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Encoder(),
-            sample,
-            str(partial),
-            input_names=["inputs_embeds", "attention_mask"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={
-                "inputs_embeds": {0: "batch", 1: "tokens"},
-                "attention_mask": {0: "batch", 1: "tokens"},
-                "last_hidden_state": {0: "batch", 1: "tokens"},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
+    export_encoder(_Encoder(), sample, partial)
     try:
         partial.replace(target)
     except OSError:

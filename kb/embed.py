@@ -59,8 +59,6 @@ class E5Encoder:
         self.dim = self.model.dim
 
     def encode(self, texts: list[str], kind: Kind = "passage") -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
         return self.model.encode(texts, kind)
 
 
@@ -135,6 +133,25 @@ def _fingerprint(model_path: Path) -> str:
     return digest.hexdigest()[:12]
 
 
+def export_encoder(module, sample: dict, target: Path) -> None:
+    """A torch module that maps `sample`'s inputs (batch x tokens) to the last hidden state, as an
+    ONNX graph at `target`, both axes dynamic."""
+    import torch
+
+    with warnings.catch_warnings():  # the tracer's warnings concern shapes exported as dynamic
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            tuple(sample.values()),
+            str(target),
+            input_names=list(sample),
+            output_names=["last_hidden_state"],
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in (*sample, "last_hidden_state")},
+            opset_version=17,
+            dynamo=False,
+        )
+
+
 def _export_onnx(model_path: Path, export_dir: Path) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
@@ -157,18 +174,7 @@ def _export_onnx(model_path: Path, export_dir: Path) -> None:
     sample = model.tokenizer(["a sample sentence", "another"], padding=True, return_tensors="pt")
     tmp_dir = export_dir.with_name(export_dir.name + f".tmp{os.getpid()}")
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():  # the tracer's warnings concern shapes exported as dynamic
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            _Wrapper(),
-            tuple(sample[name] for name in _ONNX_INPUTS),
-            str(tmp_dir / "model.onnx"),
-            input_names=list(_ONNX_INPUTS),
-            output_names=["last_hidden_state"],
-            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in (*_ONNX_INPUTS, "last_hidden_state")},
-            opset_version=17,
-            dynamo=False,
-        )
+    export_encoder(_Wrapper(), {name: sample[name] for name in _ONNX_INPUTS}, tmp_dir / "model.onnx")
     info = {"dim": model.get_embedding_dimension(), "max_seq_length": model.max_seq_length}
     (tmp_dir / "info.json").write_text(json.dumps(info))
     try:
