@@ -159,7 +159,10 @@ class Searcher:
         # What is nearest to a cited provision, and a query in a language no text is in (one leg,
         # the dense one), are ordered by the legs' ranks alone: the model learned from both legs.
         ranker = FUSED if cited or not pool.languages["bm25"] else self.ranker
-        current = [replace(c.document, score=score) for c, score in ranker.order(pool.facts, pool.candidates)]
+        ordered = ranker.order(pool.facts, pool.candidates)
+        if ranker.learned:  # only what is shown or counted is copied with its score
+            ordered = ordered[: depth + len(cited)]
+        current = [replace(c.document, score=score) for c, score in ordered]
         if not cited and not ranker.learned:
             named = set() if filters.jurisdictions else pool.facts.jurisdictions
             current = _favour(current, set(named), set() if filters.topics else set(pool.facts.topics))

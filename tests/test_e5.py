@@ -54,3 +54,12 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_with_it(dense_enco
     alone = dense_encoder.encode([TEXTS[0]])[0]
     batched = dense_encoder.encode([*TEXTS[1:], " ".join(TEXTS * 5), TEXTS[0]])[-1]  # padded beside longer ones
     assert float(alone @ batched) > 0.99999
+
+
+def test_the_graph_runs_fused_attention_layers(dense_encoder):
+    # The optimizer fuses only the attention pattern it knows; a change in how the encoder is
+    # exported would silently leave every layer unfused (and a query a tenth slower).
+    import onnx
+
+    graph = onnx.load(str(dense_encoder.model.graph), load_external_data=False).graph
+    assert [node.op_type for node in graph.node].count("Attention") == dense_encoder.model.packed.layers
