@@ -43,7 +43,7 @@ PARAMS = {
     "metric": "ndcg",
     "eval_at": [5, 10],
     "lambdarank_truncation_level": 20,
-    "num_leaves": 15,
+    "num_leaves": 31,
     "min_data_in_leaf": 20,
     "learning_rate": 0.05,
     "feature_fraction": 0.8,
