@@ -29,7 +29,9 @@ _ARTICLE = re.compile(
 _USC_SECTION = re.compile(r"^§+\s*(\d+[A-Za-z0-9-]*)\.?\s*(.*)$")
 _STATUTE_SECTION = re.compile(r"^(?:Section|Sec\.)\s+(\d+[a-z]{0,3})\b\.?\s*(.*)$")
 _DOTTED_SECTION = re.compile(r"^(\d+(?:\.\d+)+)\s+([A-Z].*)$")  # Criminal Code "279.01 Trafficking in persons"
-_RULE = re.compile(r"^((?:[A-Z]{2,6}\s+\d+(?:\.\d+)+)|(?:[A-Z]?\d{3}[A-Z]{0,3}))\.?\s+(.*)$")
+# A rule's number opens its text ("339N. In determining ..."), or stands alone with its text in the
+# list items after it ("339O" then "(i) The Secretary of State will not: ...").
+_RULE = re.compile(r"^((?:[A-Z]{2,6}\s+\d+(?:\.\d+)+)|(?:[A-Z]?\d{3}[A-Z]{0,3}))\.?(?:\s+(.*))?$")
 _BARE_ROMAN = re.compile(r"^[IVXLC]+$")
 # German statutes: "Allgemeiner Teil", "Erster Abschnitt - Das Strafgesetz", "Kapitel 2 - Einreise ...".
 _GERMAN_GROUP = re.compile(

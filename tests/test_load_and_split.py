@@ -198,6 +198,18 @@ def test_statute_sections_and_rule_paragraphs():
     assert second.number == "VTS 3.2"
 
 
+def test_a_rule_number_standing_alone_opens_the_rule_in_the_items_after_it():
+    rules = [
+        Block("NarrativeText", "339NE The Secretary of State may require an audio recording."),
+        Block("Title", "Internal relocation"),
+        Block("ListItem", "339O"),
+        Block("ListItem", "(i) The Secretary of State will not grant humanitarian protection if ..."),
+    ]
+    first, second = split_provisions(rules, "rules")
+    assert (first.number, second.number, second.heading) == ("339NE", "339O", "Internal relocation")
+    assert "humanitarian protection" in second.blocks[-1][2]
+
+
 def test_a_section_with_a_long_heading_is_its_own_provision():
     long_heading = (
         "Section 23 Granting of residence by the supreme Land authorities; admission when special political"
