@@ -43,10 +43,12 @@ def cite(info: DocumentInfo, provision: Provision, pinpoint: str = "") -> str:
     return f"{info.cite_as}, s {number}{pinpoint}"
 
 
+# A numbered subsection: "(1)", "(4a)" (German), "(3.1)" (Canadian), "(1A)" (inserted into a UK Act).
+_SUBSECTION = r"\d{1,3}(?:\.\d{1,2})?(?:[a-z]{1,2}|[A-Z]{1,3})?"
 # The first level of numbered paragraphs inside a provision, by citation style.
 _PARAGRAPH = {
     "treaty": re.compile(r"^(\d{1,3})\.\s"),  # 1. Each Party shall ...
-    "statute": re.compile(r"^\((\d{1,3}(?:\.\d{1,2})?[a-z]{0,2})\)\s"),  # (4a) As a general rule ... / (3.1)
+    "statute": re.compile(rf"^\(({_SUBSECTION})\)\s"),  # (4a) As a general rule ... / (3.1) / (1A)
     "usc": re.compile(r"^\(([a-z]{1,2})\)\s"),  # (a) Whoever ... (in a section without subsection headings)
     "usc-subsection": re.compile(r"^\((\d{1,3})\)\s"),  # (1) If ... (inside subsection (l))
 }
@@ -233,7 +235,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
 # citation style pinpoints, outermost first where the style fixes the order.
 _UNIT_LABELS = (
     ("dot-number", re.compile(r"^(\d{1,3}[a-z]{0,2})\.\s")),  # 1. (a treaty's paragraph; a German Nummer; a Dutch lid)
-    ("paren-number", re.compile(r"^\((\d{1,3}(?:\.\d{1,2})?[a-z]{0,2})\)\s")),  # (1), (4a), (3.1)
+    ("paren-number", re.compile(rf"^\(({_SUBSECTION})\)\s")),  # (1), (4a), (3.1), (1A)
     ("paren-letter", re.compile(r"^\(([a-z]{1,2})\)\s")),  # (a), (aa); (i) is a clause unless it follows (h)
     ("close-letter", re.compile(r"^([a-z]{1,2})\)\s")),  # a) in the UN treaties
     ("dot-letter", re.compile(r"^([a-z])\.\s")),  # a. in Dutch law: "onder a"

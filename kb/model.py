@@ -61,6 +61,7 @@ def section_key(citation: str) -> str:
 
 _SPAN = re.compile(r"^(?P<head>.*)\((?P<first>[^()]+)\)-\((?P<last>[^()]+)\)$")
 _ROMAN = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(\d+)([a-zA-Z]{0,3})$")  # a subsection's number and the letters of one inserted after it
 
 
 def split_span(citation: str) -> tuple[str, str, str] | None:
@@ -73,8 +74,8 @@ def unit_in_span(unit: str, first: str, last: str) -> bool:
     """Whether a unit label lies between two of the same kind: numbers, letters or roman numerals."""
     if _ROMAN.match(first) and _ROMAN.match(last) and _ROMAN.match(unit) and len(first + last) > 2:
         keys = [_roman(value) for value in (unit, first, last)]
-    elif unit.isdigit() and first.isdigit() and last.isdigit():
-        keys = [int(value) for value in (unit, first, last)]
+    elif all(_NUMBERED.match(value) for value in (unit, first, last)):  # 4a after 4, 1A before 2
+        keys = [(int(m[1]), m[2].lower()) for m in (_NUMBERED.match(value) for value in (unit, first, last))]
     else:
         keys = [(len(value), value) for value in (unit, first, last)]  # a..z, then aa..zz
     return keys[1] <= keys[0] <= keys[2]

@@ -90,6 +90,11 @@ def test_a_part_cited_to_a_span_of_units_holds_each_of_them():
     assert cites_within("8 U.S.C. § 1101(a)(15)(T)(i)-(iv)", "8 U.S.C. § 1101(a)(15)(T)(iii)")  # roman numerals
     assert not cites_within("8 U.S.C. § 1101(a)(15)(T)(i)-(iv)", "8 U.S.C. § 1101(a)(15)(T)(ix)")
     assert cites_within("8 U.S.C. § 1101(a)(15)(A)-(H)", "8 U.S.C. § 1101(a)(15)(C)")
+    # Subsections inserted later: (4a) after (4), (1A) after (1), each before the next number.
+    assert cites_within("AufenthG, s 25(4)-(5)", "AufenthG, s 25(4a)")
+    assert cites_within("Modern Slavery Act 2015, s 49(1)-(2)", "Modern Slavery Act 2015, s 49(1A)")
+    assert not cites_within("AufenthG, s 25(4a)-(5)", "AufenthG, s 25(4)")
+    assert not cites_within("Modern Slavery Act 2015, s 49(1)-(2)", "Modern Slavery Act 2015, s 49(2A)")
     assert split_span(part) == ("18 U.S.C. § 3771(a)", "1", "6") and split_span("18 U.S.C. § 3771(a)(1)") is None
     # Looked up: the span answers a unit inside it as the provision holding it, and is a part of (a).
     assert matches("3771(a)(1)-(6)", "3771(a)(3)") == 1

@@ -280,6 +280,13 @@ def test_long_provisions_are_cited_to_their_numbered_paragraphs():
             ["A permit may be issued if the person", "(a) holds a permit,", "(i) valid,", "(b) is destitute."],
             ["s 208", "s 208(a)", "s 208(a)(i)", "s 208(b)"],
         ),
+        (  # a subsection inserted into a UK Act by a later one: (1A) between (1) and (2)
+            "statute",
+            "Modern Slavery Act 2015",
+            "Section 49 Guidance about identifying and supporting victims",
+            ["(1) Guidance must be issued about—", "(a) indicators;", "(1A) It sets the standard.", "(2) Revise."],
+            ["s 49(1)", "s 49(1)(a)", "s 49(1A)", "s 49(2)"],
+        ),
         (
             "de",
             "StGB",
