@@ -121,6 +121,17 @@ def cites_gold(draft: Draft, question: GoldQuestion) -> bool:
     )
 
 
+def gold_share(draft: Draft, question: GoldQuestion) -> float:
+    """The share of an answer's citations that lie within an answering provision: a lower bound on
+    how much of what it quotes is on point (a question's list of answering provisions is rarely all
+    the law that bears on it)."""
+    within = [
+        any(c.document_id == doc and cites_within(c.citation, citation) for doc, citation in question.relevant)
+        for c in draft.citations
+    ]
+    return sum(within) / len(within) if within else 0.0
+
+
 def evaluate(
     answerer: Answerer, gold: list[GoldQuestion], out_of_scope: list[OutOfScope], fresh: list[InScope]
 ) -> dict:
@@ -144,6 +155,8 @@ def evaluate(
         "gold_questions": len(gold),
         "answer_recall": round(sum(cites_gold(drafts[q.id], q) for q in gold) / len(gold), 3),
         "citation_precision": round(sum(sentence_supported(s, d) for s, d in sentences) / max(len(sentences), 1), 4),
+        "citations_on_gold": round(sum(gold_share(drafts[q.id], q) for q in answered) / max(len(answered), 1), 3),
+        "citations_per_answer": round(sum(len(drafts[q.id].citations) for q in answered) / max(len(answered), 1), 2),
         "sentences": len(sentences),
         "jurisdiction_correctness": round(1 - len(outside) / max(len(scoped), 1), 4),
         "outside_scope": outside,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.answers import sentence_supported
+from eval.answers import gold_share, sentence_supported
+from eval.datasets import GoldQuestion
 from kb.answer import MIN_SIMILARITY, Citation, Draft, Supported, quote, select
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
@@ -120,3 +121,14 @@ def test_a_sentence_is_supported_only_by_the_passage_that_holds_its_quote():
     assert not sentence_supported('art 13(1): "Each Party shall provide a period." [2]', draft)
     assert not sentence_supported('art 13(1): "Each Party shall provide a period." [3]', draft)
     assert not sentence_supported("Each Party shall provide a period.", draft)
+
+
+def test_the_share_of_citations_on_gold_counts_parts_of_an_answering_provision_as_on_it():
+    def cited(citation: str, document_id: str = "coe") -> Citation:
+        return Citation(citation, citation, document_id, "COE", "T", "regional", "Text.", "")
+
+    question = GoldQuestion("q1", "?", [("coe", "CETS No 197, art 13"), ("un", "Palermo Protocol, art 7")])
+    on_gold = [cited("CETS No 197, art 13(1)"), cited("Palermo Protocol, art 7", "un")]
+    off_gold = [cited("CETS No 197, art 14(1)"), cited("Palermo Protocol, art 7")]  # wrong document
+    assert gold_share(Draft("q", "", False, on_gold + off_gold, {}), question) == 0.5
+    assert gold_share(Draft("q", "", True, [], {}), question) == 0.0
