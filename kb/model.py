@@ -72,10 +72,11 @@ def split_span(citation: str) -> tuple[str, str, str] | None:
 
 def unit_in_span(unit: str, first: str, last: str) -> bool:
     """Whether a unit label lies between two of the same kind: numbers, letters or roman numerals."""
+    numbered = [_NUMBERED.match(value) for value in (unit, first, last)]
     if _ROMAN.match(first) and _ROMAN.match(last) and _ROMAN.match(unit) and len(first + last) > 2:
         keys = [_roman(value) for value in (unit, first, last)]
-    elif all(_NUMBERED.match(value) for value in (unit, first, last)):  # 4a after 4, 1A before 2
-        keys = [(int(m[1]), m[2].lower()) for m in (_NUMBERED.match(value) for value in (unit, first, last))]
+    elif all(numbered):  # 4a after 4, 1A before 2
+        keys = [(int(m[1]), m[2].lower()) for m in numbered if m]
     else:
         keys = [(len(value), value) for value in (unit, first, last)]  # a..z, then aa..zz
     return keys[1] <= keys[0] <= keys[2]
