@@ -25,12 +25,13 @@ from kb.store.base import DENSE_WEIGHT, RRF_K, SPARSE_WEIGHT
 from kb.text import terms
 
 MODEL_FILE = Path(__file__).resolve().parent / "ranker.txt"
-LEGS = ("dense", "sparse", "expanded")
+LEGS = ("dense", "sparse", "expanded", "named")
 # The ranker's pool: each leg's best this many. A deeper search (limit 100) lists what the legs
 # found further down after them, by RRF, so that the top of a list does not depend on its length.
 POOL_DEPTH = 50
-# Fallback fusion: the BM25 leg weighs most, the expansion's dense query half the question's own.
-RRF_WEIGHTS = {"dense": DENSE_WEIGHT, "sparse": SPARSE_WEIGHT, "expanded": DENSE_WEIGHT / 2}
+# Fallback fusion: the BM25 leg weighs most, the expansion's dense query and the question's among the
+# law of the jurisdictions and instruments it names ("named") half the question's own.
+RRF_WEIGHTS = {"dense": DENSE_WEIGHT, "sparse": SPARSE_WEIGHT, "expanded": DENSE_WEIGHT / 2, "named": DENSE_WEIGHT / 2}
 _DEFINITION = re.compile(r"\b(?:definitions?|interpretation|meaning of|terms used)\b", re.IGNORECASE)
 _MEANS = re.compile(r"[\"“”']\s*(?:means|includes|has the meaning)\b")
 
@@ -81,6 +82,8 @@ FEATURES = (
     "sparse_rank",
     "expanded_score",
     "expanded_rank",
+    "named_score",
+    "named_rank",
     "legs",
     "rrf",
     "rrf_to_best",

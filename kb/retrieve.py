@@ -210,11 +210,12 @@ class Searcher:
         lexical = self._lexical_languages(filters, language)
         named = set() if cited else load_jurisdictions().named_in(parsed.text)
         translated = {} if cited else self._translations(parsed.text, filters, language, named)
-        candidates = self._candidates(
-            parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated
-        )
         glossed = added + translated.get("en", [])
         facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, glossed, named, english)
+        scope = None if filters.jurisdictions else _named_scope(facts)
+        candidates = self._candidates(
+            parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated, scope
+        )
         searched = {
             "query": language,
             "bm25": lexical + list(translated),
@@ -252,13 +253,15 @@ class Searcher:
         depth: int,
         lexical: list[str],
         translated: dict[str, list[str]] | None = None,
+        named: dict[str, Any] | None = None,
     ) -> list[Candidate]:
         """The union of the legs' best passages: nearest to the cited provision (its stored vector,
         its words) when the query cites one; else to the query, the lay words' statutory terms
         searched on the BM25 leg (in `lexical`, the query's language) and, as a second dense
         query, with the question. The BM25 leg also reads each language of `translated` for the
         query's concepts in it, each on its own, and merges what they find by relative score; those
-        terms join the second dense query."""
+        terms join the second dense query. The question's vector also searches the law of the
+        jurisdictions and instruments it names (`named`), whose provisions the whole corpus may crowd out."""
         sparse = self.query_embedder.sparse
         if cited:
             own = cited[0].content or ""
@@ -276,6 +279,8 @@ class Searcher:
             if added or foreign:
                 queries["expanded"] = self.query_embedder.embed(" ".join([expanded, *foreign])).dense
         leg_filters = {"sparse": {"field": "meta.language", "operator": "in", "value": lexical}}
+        if named and not cited:
+            queries["named"], leg_filters["named"] = queries["dense"], named
         for language, words in (translated or {}).items():
             queries[f"sparse {language}"] = sparse.query(" ".join(words), language)
             leg_filters[f"sparse {language}"] = {"field": "meta.language", "operator": "==", "value": language}
@@ -631,6 +636,16 @@ def _merge_sparse(legs: dict[str, list[Document]], depth: int) -> dict[str, list
                     scored[document.id] = replace(document, score=relative)
         legs["sparse"] = sorted(scored.values(), key=lambda d: -(d.score or 0.0))[:depth]
     return legs
+
+
+def _named_scope(facts: QueryFacts) -> dict[str, Any] | None:
+    """The passages of the jurisdictions and instruments a query names; None when it names none."""
+    conditions = [
+        {"field": field_name, "operator": "in", "value": sorted(values)}
+        for field_name, values in (("meta.jurisdiction", facts.jurisdictions), ("meta.document_id", facts.instruments))
+        if values
+    ]
+    return {"operator": "OR", "conditions": conditions} if conditions else None
 
 
 def _favour(documents: list[Document], jurisdictions: set[str], topics: set[str]) -> list[Document]:

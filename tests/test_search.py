@@ -66,6 +66,17 @@ def test_a_state_in_scope_sees_the_treaties_of_bodies_it_belongs_to(searcher):
     assert {h.as_json()["layer"] for h in us.hits} == {"national"}
 
 
+def test_a_query_naming_a_jurisdiction_also_searches_its_law_alone(searcher):
+    # The named leg brings the named state's provisions into the ranker's pool even where the
+    # whole corpus crowds them out of the other legs; a filter to that state makes it redundant.
+    pool = searcher.pool("waiting time before removal in the United States")
+    named = [c for c in pool.candidates if "named" in c.ranks]
+    assert named and {c.document.meta["jurisdiction"] for c in named} == {"US"}
+    assert not any("named" in c.ranks for c in searcher.pool("waiting time before removal").candidates)
+    filtered = searcher.pool("waiting time before removal in the United States", SearchFilters(jurisdictions=["US"]))
+    assert filtered.candidates and not any("named" in c.ranks for c in filtered.candidates)
+
+
 def test_facets_count_the_candidates_and_follow_the_filters(searcher):
     assert searcher.search("waiting time before removal").facets == {}  # counted only when asked
     response = searcher.search("waiting time before removal", limit=5, facets=True)
