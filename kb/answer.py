@@ -43,6 +43,10 @@ MAX_PROVISIONS = 5
 NO_ANSWER = "The corpus holds no provision that answers this question."
 MIN_SIMILARITY = 0.30
 SIMILARITY_MARGIN = 0.25
+# ... and when the search ranked it within SCORE_GAP of the best of its layer (national, regional,
+# international: the learned ranker's scores; those of rank fusion, under 1, never differ by that
+# much): a provision far behind the one that answers is another rule, however similar its words.
+SCORE_GAP = 2.0
 # A second statement of the same provision is quoted when it shares this share of the first's words.
 SECOND_STATEMENT = 1.0
 NEAREST_ON_ABSTENTION = 3
@@ -235,11 +239,23 @@ def select(candidates: list[Supported]) -> list[Supported]:
     best = max(c.similarity for c in candidates)
     floor = max(MIN_SIMILARITY, best - SIMILARITY_MARGIN)
     cited = [c for c in candidates if c.hit.match == "citation"]
-    similar = [c for c in candidates if c.similarity >= floor and c.hit.match != "citation"]
     if not (best >= MIN_SIMILARITY or cited):
         return []
-    # A state's own law answers beside the treaties binding it: the best of each layer is kept first.
+    # A state's own law answers beside the treaties binding it: the best of each layer is kept first,
+    # and each layer's provisions are weighed against its best.
     layer = load_jurisdictions().layer
+    top: dict[str, float] = {}
+    for candidate in candidates:
+        if candidate.hit.match != "citation":
+            level = layer(candidate.hit.passage.jurisdiction)
+            top[level] = max(top.get(level, candidate.hit.score), candidate.hit.score)
+    similar = [
+        c
+        for c in candidates
+        if c.hit.match != "citation"
+        and c.similarity >= floor
+        and c.hit.score >= top[layer(c.hit.passage.jurisdiction)] - SCORE_GAP
+    ]
     firsts: dict[str, Supported] = {}
     for candidate in similar:
         firsts.setdefault(layer(candidate.hit.passage.jurisdiction), candidate)

@@ -3,11 +3,13 @@ and instruments, and the check that a drafted sentence is in the passage it cite
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from eval.answers import gold_share, sentence_supported
 from eval.datasets import GoldQuestion
-from kb.answer import MIN_SIMILARITY, Citation, Draft, Supported, quote, select
+from kb.answer import MIN_SIMILARITY, SCORE_GAP, Citation, Draft, Supported, quote, select
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
 from kb.model import Passage, SearchHit
@@ -73,6 +75,22 @@ def test_selection_keeps_what_is_close_to_the_best_and_abstains_below_the_floor(
     assert select([Supported(_hit("a"), below), Supported(_hit("b"), below - 0.05)]) == []
     cited = select([Supported(_hit("art 7", "citation"), 0.20)])  # the user cited it: always quoted
     assert [c.hit.passage.citation for c in cited] == ["art 7"]
+
+
+def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
+    def ranked(citation: str, score: float, similarity: float, jurisdiction: str = "DE") -> Supported:
+        hit = _hit(citation)
+        hit.passage = replace(hit.passage, jurisdiction=jurisdiction)
+        hit.score = score
+        return Supported(hit, similarity)
+
+    # Equally similar in words, but the ranker put "s 17" far behind "s 25(4a)": another rule.
+    candidates = [ranked("s 25(4a)", 3.2, 0.80), ranked("s 52(5)", 3.2 - SCORE_GAP / 2, 0.79)]
+    chosen = select([*candidates, ranked("s 17", 3.2 - SCORE_GAP - 0.1, 0.80)])
+    assert [c.hit.passage.citation for c in chosen] == ["s 25(4a)", "s 52(5)"]
+    # Each layer is weighed against its own best: a treaty far ahead leaves the state's law in.
+    treaty = ranked("art 14(1)", 3.2 + 2 * SCORE_GAP, 0.80, "COE")
+    assert {c.hit.passage.citation for c in select([treaty, *candidates])} == {"art 14(1)", "s 25(4a)", "s 52(5)"}
 
 
 @pytest.mark.parametrize(
