@@ -211,7 +211,9 @@ class Searcher:
         named = set() if cited else load_jurisdictions().named_in(parsed.text)
         translated = {} if cited else self._translations(parsed.text, filters, language, named)
         glossed = added + translated.get("en", [])
-        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, glossed, named, english)
+        # A search filtered to a state is about that state, as if the query named it.
+        asked = {code.upper() for code in filters.jurisdictions}
+        facts = QueryFacts(frozenset()) if cited else self.facts(parsed.text, glossed, named | asked, english)
         scope = None if filters.jurisdictions else _named_scope(facts)
         candidates = self._candidates(
             parsed.text, cited, added, store_filters, max(depth + len(cited), POOL_DEPTH), lexical, translated, scope

@@ -77,6 +77,13 @@ def test_a_query_naming_a_jurisdiction_also_searches_its_law_alone(searcher):
     assert filtered.candidates and not any("named" in c.ranks for c in filtered.candidates)
 
 
+def test_a_search_filtered_to_a_state_is_ranked_as_if_the_query_named_it(searcher):
+    # The ranker favours the law of the states a query names; a filter asks about a state as plainly.
+    assert searcher.pool("waiting time before removal").facts.jurisdictions == frozenset()
+    filtered = searcher.pool("waiting time before removal", SearchFilters(jurisdictions=["us"]))
+    assert filtered.facts.jurisdictions == {"US"}
+
+
 def test_facets_count_the_candidates_and_follow_the_filters(searcher):
     assert searcher.search("waiting time before removal").facets == {}  # counted only when asked
     response = searcher.search("waiting time before removal", limit=5, facets=True)
