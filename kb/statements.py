@@ -3,7 +3,7 @@
 Legal sentences run across enumerated items ("may only be issued if 1. ... 2. ... and 3. ..."), and
 quoting the lead-in without its conditions would change the law. So the sentences found by
 `sentencex` are joined until one ends a sentence (".", "?", "!"), and a bare item marker ("1.",
-"(a)", "b)") always joins what follows it.
+"(a)", "b)", a rule paragraph's own number "VTS 5.1.") always joins what follows it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 
 from sentencex import segment
 
-_MARKER = re.compile(r"^\(?([0-9]+[a-z]?|[a-z]{1,2}|[ivxlc]+|[A-Z])[.)]?\s*$")
+_MARKER = re.compile(r"^\(?(?:[A-Z]{2,5} )?([0-9]+(?:\.[0-9]+)*[A-Za-z]?|[a-z]{1,2}|[ivxlc]+|[A-Z])[.)]?\s*$")
 _ENDS = re.compile(r"""[.?!]["'”’)]*$""")
 _SPACE = re.compile(r"\s+")
 

@@ -30,6 +30,14 @@ def test_a_list_stays_whole_under_its_lead_in():
     assert found[1].endswith("3. the foreigner is willing to testify.")
 
 
+def test_a_rule_paragraph_s_number_opens_its_statement_and_is_never_quoted_alone():
+    text = "VTS 5.1. Permission to stay will be granted for up to 30 months. VTS 5.2. It may be extended."
+    assert statements(text) == [
+        "VTS 5.1. Permission to stay will be granted for up to 30 months.",
+        "VTS 5.2. It may be extended.",
+    ]
+
+
 def test_the_statement_sharing_the_question_s_words_is_quoted():
     text = "1. Each Party shall provide a recovery period of 30 days. 2. Parties shall exchange data on routes."
     terms = {"recovery": 1, "period": 2, "days": 3, "exchange": 4, "data": 5, "routes": 6}
