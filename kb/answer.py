@@ -221,10 +221,13 @@ class Answerer:
 # Recitals and a statute's introductory text (its title, its citation, the directives it transposes)
 # state purposes, not rules: no draft quotes them and no compare cell holds them.
 _PREAMBLE = re.compile(r", (?:preamble|introductory text)$")
+# A judgment digest's case details, facts and list of provisions applied say what happened and what
+# was cited; its summary, holding and why it matters say what the court decided.
+_NOT_HELD = re.compile(r", (?:case details|facts|provisions applied)$")
 
 
 def states_rules(passage: Passage) -> bool:
-    return not _PREAMBLE.search(passage.citation)
+    return not (_PREAMBLE.search(passage.citation) or _NOT_HELD.search(passage.citation))
 
 
 def law_types(searcher: Searcher, exclude: tuple[str, ...] = ("case_study",)) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from eval.answers import gold_share, sentence_supported
 from eval.datasets import GoldQuestion
-from kb.answer import MIN_SIMILARITY, SCORE_GAP, Citation, Draft, Supported, quote, select
+from kb.answer import MIN_SIMILARITY, SCORE_GAP, Citation, Draft, Supported, quote, select, states_rules
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
 from kb.model import Passage, SearchHit
@@ -74,6 +74,14 @@ def _hit(citation: str, match: str = "search") -> SearchHit:
         passage_count=1,
     )
     return SearchHit(passage, 1.0, match)
+
+
+def test_a_draft_quotes_what_a_court_held_not_a_digest_s_facts_or_its_list_of_provisions():
+    assert states_rules(_hit("R v L, HVN, THN and T, holding").passage)
+    assert states_rules(_hit("Rantsev v Cyprus and Russia, why it matters for victims' rights").passage)
+    for part in ("facts", "case details", "provisions applied"):
+        assert not states_rules(_hit(f"MS (Pakistan) v SSHD, {part}").passage)
+    assert not states_rules(_hit("CETS No 197, preamble").passage)
 
 
 def test_selection_keeps_what_is_close_to_the_best_and_abstains_below_the_floor():
