@@ -5,8 +5,8 @@ ObliQA's dev split.
     .venv/bin/python -m eval.train_ranker [--folds 5] [--obliqa 800] [--out kb/ranker.txt]
 
 The question sets are the team's gold set and the held-out sets already reported once, which so
-become training data: eval/heldout.toml to heldout8.toml, and the cross-lingual heldout_xl.toml to
-heldout_xl6.toml (questions in twelve languages); the held-out sets now in force (HELD_OUT) are
+become training data: eval/heldout.toml to heldout9.toml, and the cross-lingual heldout_xl.toml to
+heldout_xl7.toml (questions in twelve languages); the held-out sets now in force (HELD_OUT) are
 refused.
 Each question is a query twice: as asked, and filtered to the jurisdiction it names (as `kb eval`
 runs it). Cross-validation holds out whole questions (both forms) and ObliQA queries by fold, and
