@@ -27,7 +27,7 @@ from eval.systems import MODES, BenchIndex, CachedEncoder, TutorialPipeline
 from ingest.load import load_file
 from kb.config import Settings
 from kb.embed import DenseEncoder, QueryEmbedder, SparseEncoder, make_encoder
-from kb.model import cites_within
+from kb.model import SearchHit, cites_within
 from kb.rank import Ranker
 from kb.retrieve import Searcher, SearchFilters
 from kb.store import open_index
@@ -165,12 +165,25 @@ def run_gold(
 
             return run
 
-        def haven(filtered: bool, ranked: bool = True) -> Callable[[GoldQuestion], list[str]]:
+        responses: dict[tuple[str, bool, bool], list[SearchHit]] = {}
+
+        def haven(filtered: bool, ranked: bool = True, parallel: bool = False) -> Callable[[GoldQuestion], list[str]]:
+            """Haven's results; with `parallel`, each result also counts for the other language's
+            version of its provision that it shows (the German original beside the English AufenthG)."""
+
             def run(question: GoldQuestion) -> list[str]:
-                scope = [question.jurisdiction] if filtered and question.jurisdiction else []
-                filters = SearchFilters(jurisdictions=scope, only=True)  # the answer's own jurisdiction
-                response = (searcher if ranked else fused).search(question.question, filters, limit=DEPTH)
-                return [_gold_key(question, h.passage.document_id, h.passage.citation, coarser) for h in response.hits]
+                key = (question.id, filtered, ranked)
+                if key not in responses:
+                    scope = [question.jurisdiction] if filtered and question.jurisdiction else []
+                    filters = SearchFilters(jurisdictions=scope, only=True)  # the answer's own jurisdiction
+                    responses[key] = (searcher if ranked else fused).search(question.question, filters, DEPTH).hits
+                keys = []
+                for hit in responses[key]:
+                    keys.append(_gold_key(question, hit.passage.document_id, hit.passage.citation, coarser))
+                    if parallel and hit.parallel:
+                        for citation in hit.parallel["citations"]:
+                            keys.append(_gold_key(question, hit.parallel["document_id"], citation, coarser))
+                return keys
 
             return run
 
@@ -193,6 +206,8 @@ def run_gold(
         systems = {
             "haven (jurisdiction filter)": haven(True),
             "haven": haven(False),
+            "haven, counting the parallel text shown (jurisdiction filter)": haven(True, parallel=True),
+            "haven, counting the parallel text shown": haven(False, parallel=True),
             "haven rrf, no ranker (jurisdiction filter)": haven(True, ranked=False),
             "haven rrf, no ranker": haven(False, ranked=False),
             "bm25 only": legs("bm25"),

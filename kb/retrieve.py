@@ -422,12 +422,14 @@ class Searcher:
                 if parts:
                     language = parts[0].meta.get("language") or ""
                     authentic = language in load_jurisdictions().languages(record.jurisdiction)
+                    labels = list(dict.fromkeys(p.meta["citation"] for p in parts))
                     cache[key] = {
                         "id": parts[0].id,
                         "document_id": other.document_id,
                         "title": other.title,
                         "url": parts[0].meta.get("url") or "",
-                        "citation": ", ".join(dict.fromkeys(p.meta["citation"] for p in parts)),
+                        "citation": ", ".join(labels),
+                        "citations": labels,
                         "language": language,
                         "text": "\n\n".join(p.content or "" for p in parts),
                         "relation": f"authentic {language_name(language)} text"

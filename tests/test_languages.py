@@ -62,6 +62,7 @@ def test_a_provision_shows_its_other_language_version(searcher: Searcher):
     assert english.passage.citation == "MusterG, s 2"
     assert english.parallel is not None
     assert english.parallel["citation"] == "§ 2 MusterG"
+    assert english.parallel["citations"] == ["§ 2 MusterG"]  # each provision it shows, as `kb eval` counts them
     assert english.parallel["relation"] == "authentic German text"
     assert "Aufenthaltserlaubnis" in english.parallel["text"]
     german = _first(searcher, "Aufenthaltserlaubnis für Opfer von Menschenhandel als Zeuge", languages=["de"])[0]
