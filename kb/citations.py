@@ -26,7 +26,7 @@ _KEYWORD = (
     r"|(?:paragraphs?|paras?)\s+[a-z]{2,5}\s+|§+\s*"
 )
 _NUMBER = r"(?P<number>(?:[a-z]\d+/)?\d+[a-z]{0,2}(?:\.\d+)*)(?P<parts>(?:\s?\([0-9a-z.]+\))*)"
-_KEYED = re.compile(rf"(?<![\w§])(?:{_KEYWORD}){_NUMBER}")
+_KEYED = re.compile(rf"(?<![\w§'’])(?:{_KEYWORD}){_NUMBER}")
 _LEADING = re.compile(rf"^\s*{_NUMBER}(?![\w.])")  # "irpa 24", "8 usc 1255(l)"
 _TRAILING = re.compile(rf"(?<![\w.]){_NUMBER}\s*$")  # "1255(l) 8 usc" is rare, "24 irpa" less so
 
