@@ -48,7 +48,7 @@ _CONTACT = re.compile(r"\S@\S+\.\w|\bhttps?://|\bwww\.", re.I)
 
 @lru_cache
 def _asks(path: Path = PHRASES_FILE) -> dict[str, re.Pattern[str]]:
-    """Per kind of corpus/scope_phrases.toml (figures, money, phone, contact), its phrases in every
+    """Per kind of corpus/scope_phrases.toml (figures, how_many, money, phone, contact), its phrases in every
     language as one pattern on folded text (word beginnings)."""
     patterns = {}
     for kind, by_language in tomllib.loads(path.read_text(encoding="utf-8")).items():
@@ -91,7 +91,21 @@ def in_field(question: str, instrument_names: dict[str, str]) -> bool:
 
 
 def asks_for_figures(question: str) -> bool:
-    return bool(_ASKS_FIGURE.search(question)) or _asks_in_any_language("figures", question)
+    if _ASKS_FIGURE.search(question) or _asks_in_any_language("figures", question):
+        return True
+    return _asks_in_any_language("how_many", question) and _names_a_year(question)
+
+
+_YEAR_NUMBER = re.compile(r"(?<![\w/])(?:19|20)\d\d(?![\w/])")
+
+
+def _names_a_year(question: str) -> bool:
+    """A year as a time ("en 2022"), not as part of a name ("Act 2015", "Directive 2011/36/EU")."""
+    for found in _YEAR_NUMBER.finditer(question):
+        before = question[: found.start()].split()
+        if not before or not before[-1][:1].isupper():
+            return True
+    return False
 
 
 def unmet_expectation(question: str, quoted: list[str]) -> str | None:

@@ -9,7 +9,17 @@ import pytest
 
 from eval.answers import gold_share, sentence_supported
 from eval.datasets import GoldQuestion
-from kb.answer import MIN_SIMILARITY, SCORE_GAP, Citation, Draft, Supported, quote, select, states_rules
+from kb.answer import (
+    MIN_SIMILARITY,
+    MIN_SIMILARITY_OTHER_LANGUAGES,
+    SCORE_GAP,
+    Citation,
+    Draft,
+    Supported,
+    quote,
+    select,
+    states_rules,
+)
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
 from kb.model import Passage, SearchHit
@@ -91,6 +101,11 @@ def test_selection_keeps_what_is_close_to_the_best_and_abstains_below_the_floor(
     assert select([Supported(_hit("a"), below), Supported(_hit("b"), below - 0.05)]) == []
     cited = select([Supported(_hit("art 7", "citation"), 0.20)])  # the user cited it: always quoted
     assert [c.hit.passage.citation for c in cited] == ["art 7"]
+    # a question in another language meets the law across languages, at lower cosines
+    assert MIN_SIMILARITY_OTHER_LANGUAGES < below
+    assert [c.hit.passage.citation for c in select([Supported(_hit("a"), below)], MIN_SIMILARITY_OTHER_LANGUAGES)] == [
+        "a"
+    ]
 
 
 def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():

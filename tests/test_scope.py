@@ -78,3 +78,11 @@ def test_figures_are_read_in_other_languages_and_law_words_are_not_taken_for_the
     building_site = "I worked on a building site in Germany and the boss never paid me. Can I get my wages?"
     assert unmet_expectation(building_site, ["The employer shall pay the agreed remuneration."]) is None
     assert not asks_for_figures("The case was reported in media across Europe: can the victim stay?")
+
+
+def test_how_many_with_a_year_is_a_statistic_in_any_language_but_a_year_in_a_name_is_not():
+    assert asks_for_figures("Combien de victimes de la traite ont été identifiées en Allemagne en 2022 ?")
+    assert asks_for_figures("Ile ofiar handlu ludźmi zidentyfikowano w 2023?")
+    assert not asks_for_figures("Combien de jours de délai de rétablissement la victime a-t-elle ?")
+    assert not asks_for_figures("Wie viele Jahre Haft drohen nach der Richtlinie 2011/36/EU?")
+    assert not asks_for_figures("Ile lat więzienia grozi według Modern Slavery Act 2015?")
