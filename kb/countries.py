@@ -131,6 +131,26 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {name: name_pattern(name) for name in _names() if len(name) != 2}
 
 
+# Words that make a state named after them where a person comes from or goes back to, not the law
+# asked about ("a boy from Vietnam", "go home to Moldova", "ein Junge aus Guinea").
+_ORIGIN = re.compile(
+    r"(?:\bfrom|\bnational of|\bcitizen of|\bhome to|\bback to|\breturn(?:ed|ing)? to|\baus)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def states_without_law(question: str, known_codes: set[str]) -> list[str]:
-    """The states the question names whose law the corpus does not hold (not among `known_codes`)."""
-    return sorted(name for name, code in states_named(question).items() if code not in known_codes)
+    """The states the question names whose law the corpus does not hold (not among `known_codes`),
+    leaving out a state named only as where someone comes from or returns to."""
+    absent = {name for name, code in states_named(question).items() if code not in known_codes}
+    return sorted(name for name in absent if not _only_as_origin(question, name))
+
+
+def _only_as_origin(question: str, common_name: str) -> bool:
+    spots = [
+        found.start()
+        for name, pattern in _patterns().items()
+        if _names()[name] == common_name
+        for found in pattern.finditer(question)
+    ]
+    return bool(spots) and all(_ORIGIN.search(question[max(0, spot - 30) : spot]) for spot in spots)

@@ -536,7 +536,8 @@ class Searcher:
             words = citations.loose(name).split()
             # "Under the Trafficking Victims Protection": a leading word of the sentence is not the name.
             tails = [" ".join(words[i:]) for i in range(max(len(words) - 2, 1))]
-            return any(tail in k for tail in tails for k in known)
+            # "the German Residence Act": a two-word tail counts when it is a whole name ("residence act").
+            return any(tail in k for tail in tails for k in known) or " ".join(words[-2:]) in known
 
         return [name for name in citations.named_instruments(query) if not indexed(name)]
 

@@ -38,7 +38,9 @@ _ASKS_FIGURE = re.compile(
     re.I,
 )
 _ASKS_MONEY = re.compile(
-    r"\bhow much\b(?! (?:time|longer|later|earlier))|\bwhat (?:is|are) the (?:\w+ )?(?:fees?|costs?|charges?)\b", re.I
+    r"\bhow much\b(?! (?:time|longer|later|earlier|weight|protection|help|support|say))"
+    r"|\bwhat (?:is|are) the (?:\w+ )?(?:fees?|costs?|charges?)\b",
+    re.I,
 )
 _ASKS_PHONE = re.compile(r"\b(?:tele)?phone number\b|\bwhich (?:tele)?phone\b|\bwhat number\b|\bwhich number\b", re.I)
 _MONEY = re.compile(r"[$£€]\s?\d|\b(?:USD|EUR|GBP|CAD)\s?\d|\d[\d,.]*\s?(?:dollars|pounds|euros?|cents)\b", re.I)

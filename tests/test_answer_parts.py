@@ -131,6 +131,11 @@ def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
         ("T visa in the United States", []),
         ("residence permit in Germany", []),
         ("she wore a jersey and ate turkey", []),
+        # where a person comes from or goes back to is not the law asked about
+        ("A boy from Vietnam was found working in a cannabis house. Who must look after him?", []),
+        ("She wants to go home to Moldova but they burned her passport.", []),
+        ("Ein Junge aus Guinea sagt, er sei 16, und hat keine Papiere.", []),
+        ("She came from Nigeria and was exploited in France. Can she stay in France?", ["France"]),
     ],
 )
 def test_states_without_law_in_the_corpus(question, absent):

@@ -67,6 +67,12 @@ def test_it_abstains_and_says_why_listing_the_nearest_passages(answerer, questio
     assert all(f"[{n}]" in draft.answer for n in range(1, len(draft.citations) + 1))
 
 
+def test_an_instrument_named_with_its_state_is_one_the_corpus_holds(answerer):
+    draft = answerer.ask("Under the German Residence Act, can a trafficking victim get a residence permit?")
+    assert not draft.abstained
+    assert any(c.document_id.startswith("de-aufenthg") for c in draft.citations)
+
+
 def test_a_jurisdiction_asked_twice_or_unknown_is_refused(answerer):
     with pytest.raises(SearchError, match="twice"):
         answerer.ask("residence permit", ["DE", "de"])

@@ -51,6 +51,8 @@ def test_an_amount_or_a_number_must_be_in_the_quotes():
     assert "amount of money" in unmet_expectation(fee, ["The Secretary may waive the fee."])
     assert unmet_expectation(fee, ["The fee is $100 for each applicant."]) is None
     assert unmet_expectation("How much time does she have to apply?", ["within 90 days"]) is None
+    weight = "How much weight does past trafficking carry in a protection claim?"
+    assert unmet_expectation(weight, ["Past persecution is a serious indication of risk."]) is None
     phone = "Which phone number does the hotline use?"
     assert "telephone number" in unmet_expectation(phone, ["The Secretary shall establish a hotline."])
     assert unmet_expectation(phone, ["Call 1-888-373-7888 at any time."]) is None
