@@ -88,3 +88,4 @@ def test_how_many_with_a_year_is_a_statistic_in_any_language_but_a_year_in_a_nam
     assert not asks_for_figures("Combien de jours de délai de rétablissement la victime a-t-elle ?")
     assert not asks_for_figures("Wie viele Jahre Haft drohen nach der Richtlinie 2011/36/EU?")
     assert not asks_for_figures("Ile lat więzienia grozi według Modern Slavery Act 2015?")
+    assert not asks_for_figures("Trabajé de forma ilegal en 2019 y me quitaron el pasaporte. ¿Puedo quedarme?")
