@@ -206,6 +206,12 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
         ("Was sagt die EU-Richtlinie dazu? Und der Gerichtshof für Menschenrechte in Straßburg?", {"EU", "COE"}),
         ("Secondo il Protocollo di Palermo, la vittima deve essere protetta?", {"UN"}),
         ("Ich spreche kein Englisch und habe keinen Anwalt.", set()),  # a language is no state
+        # its largest places, as written in the question's language and inflected there
+        ("Я працювала на кухні ресторану в Кельні без дозволу на роботу.", {"DE"}),
+        ("Мене експлуатували на фермі біля Гронінгена.", {"NL"}),
+        ("Procesul are loc la un tribunal federal din New York.", {"US"}),
+        ("Trabajé en un restaurante en Múnich sin contrato.", {"DE"}),
+        ("Pracowałam w Nowym Jorku jako pomoc domowa.", {"US"}),
     ],
 )
 def test_a_jurisdiction_is_named_in_the_language_of_the_question(question: str, named: set[str]):
