@@ -212,6 +212,10 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
         ("Procesul are loc la un tribunal federal din New York.", {"US"}),
         ("Trabajé en un restaurante en Múnich sin contrato.", {"DE"}),
         ("Pracowałam w Nowym Jorku jako pomoc domowa.", {"US"}),
+        # and its procedures and bodies, by the names its own people give them
+        ("Em trai tôi bị đưa sang Anh và bị ép làm việc.", {"GB"}),
+        ("Ho chiesto il visto T: mio marito può raggiungermi?", {"US"}),
+        ("During the bedenktijd where will she stay?", {"NL"}),
     ],
 )
 def test_a_jurisdiction_is_named_in_the_language_of_the_question(question: str, named: set[str]):
