@@ -109,11 +109,18 @@ def _codes() -> dict[str, str]:
 def states_named(question: str) -> dict[str, str]:
     """The states a question names: common name -> ISO 3166 alpha-2 code. Names are matched with
     their capitals, so "chad" or "jersey" in lower case are not states."""
-    found: dict[str, str] = {}
+    return {common: _codes()[common] for common in _mentions(question)}
+
+
+def _mentions(question: str) -> dict[str, list[int]]:
+    """Where the question names each state: common name -> the offsets of its names."""
+    found: dict[str, list[int]] = {}
     for name, pattern in _patterns().items():
         # The substring test first: a regex per name for each of ~500 names would dominate an answer.
-        if name.rstrip("*") in question and pattern.search(question):
-            found[_names()[name]] = _codes()[_names()[name]]
+        if name.rstrip("*") in question:
+            spots = [match.start() for match in pattern.finditer(question)]
+            if spots:
+                found.setdefault(_names()[name], []).extend(spots)
     return found
 
 
@@ -142,15 +149,9 @@ _ORIGIN = re.compile(
 def states_without_law(question: str, known_codes: set[str]) -> list[str]:
     """The states the question names whose law the corpus does not hold (not among `known_codes`),
     leaving out a state named only as where someone comes from or returns to."""
-    absent = {name for name, code in states_named(question).items() if code not in known_codes}
-    return sorted(name for name in absent if not _only_as_origin(question, name))
-
-
-def _only_as_origin(question: str, common_name: str) -> bool:
-    spots = [
-        found.start()
-        for name, pattern in _patterns().items()
-        if _names()[name] == common_name
-        for found in pattern.finditer(question)
-    ]
-    return bool(spots) and all(_ORIGIN.search(question[max(0, spot - 30) : spot]) for spot in spots)
+    return sorted(
+        common
+        for common, spots in _mentions(question).items()
+        if _codes()[common] not in known_codes
+        and not all(_ORIGIN.search(question[max(0, spot - 30) : spot]) for spot in spots)
+    )
