@@ -216,6 +216,8 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
         ("Em trai tôi bị đưa sang Anh và bị ép làm việc.", {"GB"}),
         ("Ho chiesto il visto T: mio marito può raggiungermi?", {"US"}),
         ("During the bedenktijd where will she stay?", {"NL"}),
+        ("Can I sue the farm owner here in the States?", {"US"}),
+        ("Which states parties must protect victims?", set()),  # a treaty's parties are no state
     ],
 )
 def test_a_jurisdiction_is_named_in_the_language_of_the_question(question: str, named: set[str]):

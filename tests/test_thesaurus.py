@@ -22,7 +22,12 @@ def test_lay_words_bring_the_statutes_terms_once_and_not_those_already_asked():
         "T nonimmigrant",
         "101(a)(15)(T)",
     ]
-    assert expansions("legal aid or a free lawyer?") == ["legal assistance", "free of charge"]
+    assert expansions("legal aid or a free lawyer?") == [
+        "legal assistance",
+        "legal counselling",
+        "legal representation",
+        "free of charge",
+    ]
     assert expansions("who is a refugee") == []
 
 
@@ -30,6 +35,14 @@ def test_whole_words_only_and_any_case():
     assert expansions("the nrm decision") == ["National Referral Mechanism"]
     assert expansions("kidnapping") == []  # not "kid"
     assert expansions("a strasbourg judgment") == ["European Court of Human Rights"]
+    assert expansions("can we sue him") == ["civil action", "civil proceedings", "damages"]
+    assert expansions("an issue of fact") == []  # not "sue"
+
+
+def test_a_victims_story_brings_the_rule_that_answers_it():
+    assert "not to impose penalties" in expansions("can I go to prison for things they forced me to do?")
+    assert "release or escape" in expansions("will anyone tell me if he gets out of prison")
+    assert "withholds" in expansions("my boss is holding my passport")
 
 
 @pytest.mark.parametrize(
