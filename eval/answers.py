@@ -81,13 +81,20 @@ class InScope:
 
 
 def load_out_of_scope(paths: tuple[Path, ...] = OUT_OF_SCOPE) -> list[OutOfScope]:
-    entries = [e for path in paths for e in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
+    """The questions of `paths`; read together, each id is prefixed with its file's name, since sets
+    written apart reuse ids ("xs01") and answers are kept by id."""
+    entries = [(path, e) for path in paths for e in tomllib.loads(path.read_text(encoding="utf-8"))["question"]]
+    qualified = len(paths) > 1
     return [
         # A set written without the kinds (absent_answer, absent_state, other_law) counts as one kind.
         OutOfScope(
-            e["id"], e["question"], e.get("kind", "unclassified"), e.get("split", "held-out"), e.get("language", "en")
+            f"{path.stem}:{e['id']}" if qualified else e["id"],
+            e["question"],
+            e.get("kind", "unclassified"),
+            e.get("split", "held-out"),
+            e.get("language", "en"),
         )
-        for e in entries
+        for path, e in entries
     ]
 
 

@@ -115,3 +115,11 @@ def test_every_out_of_scope_set_loads_with_its_languages():
         assert questions and all(q.question and q.kind for q in questions), path
     unlabelled = load_out_of_scope((ROOT / "eval" / "heldout_xl_out_of_scope3.toml",))
     assert {q.kind for q in unlabelled} == {"unclassified"} and "en" not in {q.language for q in unlabelled}
+
+
+def test_out_of_scope_sets_read_together_keep_every_question_apart():
+    from eval.answers import load_out_of_scope
+
+    paths = tuple(sorted((ROOT / "eval").glob("heldout_xl_out_of_scope*.toml")))
+    together = load_out_of_scope(paths)
+    assert len({q.id for q in together}) == len(together) == sum(len(load_out_of_scope((p,))) for p in paths)
