@@ -115,20 +115,25 @@ class Answerer:
         self.searcher = searcher
         self.generator = generator
 
-    def retrieve(self, question: str, jurisdictions: list[str]) -> dict[str | None, list[Supported]]:
-        """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity."""
+    def retrieve(self, question: str, jurisdictions: list[str]) -> tuple[dict[str | None, list[Supported]], list[str]]:
+        """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity; and
+        the terms search added to the question (statutory terms for its lay words, its concepts in
+        the law's languages)."""
         groups: dict[str | None, list[Supported]] = {}
+        added: list[str] = []
         embedder = self.searcher.query_embedder
         vector = embedder.vector(question)
         for code in jurisdictions or [None]:
             filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=law_types(self.searcher))
-            hits = [h for h in self.searcher.search(question, filters, CANDIDATES).hits if states_rules(h.passage)]
+            response = self.searcher.search(question, filters, CANDIDATES)
+            added += [term for term in response.also_searched if term not in added]
+            hits = [h for h in response.hits if states_rules(h.passage)]
             vectors = self.searcher.passage_vectors([h.passage for h in hits])
             groups[code] = [
                 Supported(h, embedder.similarity(vector, vectors.get(h.passage.id)), vectors.get(h.passage.id))
                 for h in hits
             ]
-        return groups
+        return groups, added
 
     def ask(self, question: str, jurisdictions: list[str] | None = None) -> Draft:
         started = time.perf_counter()
@@ -140,7 +145,7 @@ class Answerer:
         # A question that names jurisdictions ("a T visa", "the Home Office") is answered for those,
         # as if they were asked: an answer about one state's law never quotes another's.
         codes = codes or sorted(scope.named_in(question) & self.searcher.known_values("jurisdiction"))
-        groups = self.retrieve(question, codes)
+        groups, added = self.retrieve(question, codes)
         language = query_language(
             question
         )  # the answer's own words are in it, where corpus/answer_phrases.toml has them
@@ -151,7 +156,7 @@ class Answerer:
         floor = MIN_SIMILARITY if language == "en" else MIN_SIMILARITY_OTHER_LANGUAGES
         chosen = {code: [] if reason else select(candidates, floor) for code, candidates in groups.items()}
         if any(chosen.values()):
-            draft = _compose(question, chosen, bool(codes), language)
+            draft = _compose(question, chosen, bool(codes), language, added)
             reason = unmet_expectation(question, [s for ss in draft.by_jurisdiction.values() for s in ss])
         if reason or not any(chosen.values()):
             draft = _abstention(question, groups, reason or NO_ANSWER, language, absent)
@@ -289,8 +294,12 @@ def quote(text: str, question_terms: set[Any], terms_of: Any, language: str = "e
     return [units[i] for i in sorted(picked)]
 
 
-def _compose(question: str, chosen: dict[str | None, list[Supported]], asked: bool, language: str = "en") -> Draft:
-    question_terms = terms(question)
+def _compose(
+    question: str, chosen: dict[str | None, list[Supported]], asked: bool, language: str = "en", added: list[str] = ()
+) -> Draft:
+    # A provision's statement is picked by the question's words and those search added to them: a
+    # client's words rarely are the statute's, and a question in Spanish shares none with it.
+    question_terms = terms(" ".join([question, *added]))
     scope = load_jurisdictions()
     citations: list[Citation] = []
     numbers: dict[str, int] = {}

@@ -88,6 +88,11 @@ def _roman(value: str) -> int:
     return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
+# A part that is only its number and a heading: short, and ending in no punctuation ("(3) Authority
+# to permit continued presence in the United States", "(A) Trafficking victims").
+_BARE_HEADING = re.compile(r".{1,100}(?<![.;:,!?\u2014\u2013-])", re.DOTALL)
+
+
 @dataclass
 class Passage:
     """One provision, or one part of a long provision, with its citation and metadata."""
@@ -127,9 +132,18 @@ class Passage:
     units: list[list[Any]] = field(default_factory=list)
 
     def unit_of(self, statement: str) -> str:
-        """The citation of the part of the text that holds a statement quoted from it."""
-        at = self.text.find(statement)
-        return next((label for label, start, end in self.units if start <= at < end), self.citation)
+        """The citation of the part of the text that holds a statement quoted from it (found whatever
+        its spacing): the part it opens in, or, where it opens with bare headings ("(1) Assistance
+        (A) Eligibility for benefits ... an alien who ..."), the part those headings open."""
+        found = re.search(r"\s+".join(map(re.escape, statement.split())), self.text) if statement.strip() else None
+        if not found:
+            return self.citation
+        spanned = [
+            (label, start, end) for label, start, end in self.units if start < found.end() and end > found.start()
+        ]
+        while len(spanned) > 1 and _BARE_HEADING.fullmatch(self.text[spanned[0][1] : spanned[0][2]].strip()):
+            spanned.pop(0)
+        return spanned[0][0] if spanned else self.citation
 
     def as_json(self) -> dict[str, Any]:
         """As the API and the CLI's --json show a passage."""

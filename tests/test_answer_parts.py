@@ -64,6 +64,40 @@ def test_a_fragment_opening_mid_sentence_is_not_quoted():
     assert quote(text, set(), lambda unit: set()) == ["The permit shall be renewed on request."]
 
 
+def test_a_quote_is_cited_to_the_part_that_states_it_not_to_the_headings_it_opens_with():
+    text = (
+        "(1) Assistance  (A) Eligibility for benefits  Notwithstanding title IV, a victim shall be eligible.  "
+        "(B) Expansion. The Secretary shall expand them.  (2) Scope, as follows— (A) one; (B) two."
+    )
+    labels = ["(b)(1)", "(b)(1)(A)", "(b)(1)(B)", "(b)(2)", "(b)(2)(A)", "(b)(2)(B)"]
+    starts = [
+        0,
+        text.index("(A) Elig"),
+        text.index("(B) Exp"),
+        text.index("(2)"),
+        text.index("(A) one"),
+        text.index("(B) two"),
+    ]
+    passage = replace(
+        _hit("s 1(b)").passage,
+        text=text,
+        units=[
+            [f"s 1{label}", start, end]
+            for label, start, end in zip(labels, starts, [*starts[1:], len(text)], strict=True)
+        ],
+    )
+    # the statements come spaced as statements() gives them, not as the text is
+    assert (
+        passage.unit_of(
+            "(1) Assistance (A) Eligibility for benefits Notwithstanding title IV, a victim shall be eligible."
+        )
+        == "s 1(b)(1)(A)"
+    )
+    assert passage.unit_of("The Secretary shall expand them.") == "s 1(b)(1)(B)"
+    assert passage.unit_of("(2) Scope, as follows— (A) one; (B) two.") == "s 1(b)(2)"  # a list is its lead-in's
+    assert passage.unit_of("Not in the text.") == "s 1(b)"
+
+
 def _hit(citation: str, match: str = "search") -> SearchHit:
     passage = Passage(
         id=citation,
