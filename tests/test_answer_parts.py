@@ -96,6 +96,11 @@ def test_a_quote_is_cited_to_the_part_that_states_it_not_to_the_headings_it_open
     assert passage.unit_of("The Secretary shall expand them.") == "s 1(b)(1)(B)"
     assert passage.unit_of("(2) Scope, as follows— (A) one; (B) two.") == "s 1(b)(2)"  # a list is its lead-in's
     assert passage.unit_of("Not in the text.") == "s 1(b)"
+    # headings opening a statement that goes on over several parts: the first part's
+    listed = replace(passage, text="(i) For each alien (1) the Secretary shall refer; (2) grant work.")
+    one, two = listed.text.index("(1)"), listed.text.index("(2)")
+    listed.units = [["s 1(i)", 0, one], ["s 1(i)(1)", one, two], ["s 1(i)(2)", two, len(listed.text)]]
+    assert listed.unit_of("(i) For each alien (1) the Secretary shall refer; (2) grant work.") == "s 1(i)"
 
 
 def _hit(citation: str, match: str = "search") -> SearchHit:
