@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -295,7 +296,11 @@ def quote(text: str, question_terms: set[Any], terms_of: Any, language: str = "e
 
 
 def _compose(
-    question: str, chosen: dict[str | None, list[Supported]], asked: bool, language: str = "en", added: list[str] = ()
+    question: str,
+    chosen: dict[str | None, list[Supported]],
+    asked: bool,
+    language: str = "en",
+    added: Sequence[str] = (),
 ) -> Draft:
     # A provision's statement is picked by the question's words and those search added to them: a
     # client's words rarely are the statute's, and a question in Spanish shares none with it.
