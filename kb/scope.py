@@ -38,7 +38,7 @@ _ASKS_FIGURE = re.compile(
     re.I,
 )
 _ASKS_MONEY = re.compile(
-    r"\bhow much\b(?! (?:time|longer|later|earlier|weight|protection|help|support|say))"
+    r"(?<!no matter )\bhow much\b(?! (?:time|longer|later|earlier|weight|protection|help|support|say|prison|jail))"
     r"|\bwhat (?:is|are) the (?:\w+ )?(?:fees?|costs?|charges?)\b",
     re.I,
 )

@@ -17,6 +17,10 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Who counts as a person in need of protection - risk of torture?",
         "what does ECAT say about the 30 days",  # an instrument the corpus holds, by its alias
         "AufenthG 25",  # a citation
+        # what was done to them, in their own words
+        "he is in prison now. will somebody tell me if they let him out?",
+        "they paid us nothing and the foreman threatened us with a gun",
+        "Mijn cliënte werd door haar pooier gedwongen drugs te vervoeren.",
     ],
 )
 def test_questions_of_the_field_are_in_it(question):
@@ -57,6 +61,9 @@ def test_an_amount_or_a_number_must_be_in_the_quotes():
     assert "telephone number" in unmet_expectation(phone, ["The Secretary shall establish a hotline."])
     assert unmet_expectation(phone, ["Call 1-888-373-7888 at any time."]) is None
     assert unmet_expectation("Can she stay?", ["She may stay."]) is None
+    # a sentence, not an amount; and "how much" of a penalty is no sum of money
+    assert unmet_expectation("It never got smaller no matter how much I worked. Is that trafficking?", ["x"]) is None
+    assert unmet_expectation("How much prison time can traffickers face?", ["ten years"]) is None
 
 
 @pytest.mark.parametrize(
