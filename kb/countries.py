@@ -10,20 +10,29 @@ from functools import lru_cache
 
 import pycountry
 
-# Short forms and adjectives people write that ISO's names do not cover ("Dutch law", "in Russia").
+# Short forms and adjectives people write that ISO's names do not cover ("Dutch law", "in Russia");
+# in languages that write adjectives in lower case, only with the law they qualify ("Código Penal
+# español"): "hablo español" names a language, not a state.
 EXTRA_NAMES = {
     "NL": ["Holland", "Dutch"],
-    "FR": ["French"],
-    "IT": ["Italian"],
-    "ES": ["Spanish"],
-    "PT": ["Portuguese"],
+    "FR": ["French", "droit français", "loi française", "pénal français"],
+    "IT": ["Italian", "penale italiano", "legge italiana", "diritto italiano"],
+    "ES": ["Spanish", "Penal español", "penal español", "ley española", "derecho español", "legislación española"],
+    "PT": ["Portuguese", "Penal português", "penal português", "lei portuguesa", "direito português"],
     "BE": ["Belgian"],
     "IE": ["Irish"],
     "SE": ["Swedish"],
     "NO": ["Norwegian"],
     "DK": ["Danish"],
     "FI": ["Finnish"],
-    "PL": ["Polish", "Polsce"],  # Polish declines its own name: "w Polsce"
+    "PL": [
+        "Polish",
+        "Polsce",
+        "polskiego kodeksu",
+        "polskiego prawa",
+        "prawa polskiego",
+        "polskim prawie",
+    ],  # "w Polsce"
     "GR": ["Greek"],
     "AT": ["Austrian"],
     "CH": ["Swiss"],

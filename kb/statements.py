@@ -24,12 +24,15 @@ def normalise(text: str) -> str:
 
 def statements(text: str, language: str = "en") -> list[str]:
     parts = [normalise(part) for part in segment(language, text)]
+    flat = normalise(text)
     out: list[str] = []
     pending = ""
     for part in parts:
         if not part:
             continue
-        pending = f"{pending} {part}".strip()
+        # Joined as the text joins them: "i.De omzetting" stays unspaced, so the quote is verbatim.
+        spaced = f"{pending} {part}".strip()
+        pending = spaced if spaced in flat or f"{pending}{part}" not in flat else f"{pending}{part}"
         if _MARKER.match(part) or not _ENDS.search(part):
             continue
         out.append(pending)

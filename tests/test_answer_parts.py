@@ -23,7 +23,7 @@ from kb.answer import (
 from kb.citations import named_instruments
 from kb.countries import states_named, states_without_law
 from kb.model import Passage, SearchHit
-from kb.statements import statements
+from kb.statements import normalise, statements
 from kb.text import stem
 
 CONDITIONS = (
@@ -46,6 +46,12 @@ def test_a_rule_paragraph_s_number_opens_its_statement_and_is_never_quoted_alone
         "VTS 5.1. Permission to stay will be granted for up to 30 months.",
         "VTS 5.2. It may be extended.",
     ]
+
+
+def test_a_statement_is_the_text_s_own_words_where_an_item_number_touches_its_text():
+    text = "1. Elke Staat stelt strafbaar, indien opzettelijk gepleegd:\n\na.\n\ni.De omzetting van goederen;"
+    (statement,) = statements(text, "nl")
+    assert "i.De omzetting" in statement and normalise(statement) in normalise(text)
 
 
 def test_the_statement_sharing_the_question_s_words_is_quoted():
@@ -175,6 +181,10 @@ def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
         ("She wants to go home to Moldova but they burned her passport.", []),
         ("Ein Junge aus Guinea sagt, er sei 16, und hat keine Papiere.", []),
         ("She came from Nigeria and was exploited in France. Can she stay in France?", ["France"]),
+        # an adjective written in lower case names the state with the law it qualifies, not alone
+        ("¿Qué pena prevé el artículo 177 bis del Código Penal español?", ["Spain"]),
+        ("Jaka kara grozi według art. 189a polskiego kodeksu karnego?", ["Poland"]),
+        ("Solo hablo español y no tengo abogado. ¿Me pueden deportar?", []),
     ],
 )
 def test_states_without_law_in_the_corpus(question, absent):

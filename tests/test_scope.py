@@ -73,6 +73,8 @@ def test_an_amount_or_a_number_must_be_in_the_quotes():
         ("Qual è l'indirizzo email dell'ufficio del Commissario?", "contact details"),
         ("What is the email address of the Independent Anti-Slavery Commissioner?", "contact details"),
         ("Скільки коштує подати заяву на дозвіл на проживання?", "amount of money"),
+        ("Hoeveel leefgeld per week krijgt een slachtoffer in de opvang?", "amount of money"),
+        ("Mein Flug hatte Verspätung. Wie viel Entschädigung steht mir zu?", "amount of money"),
     ],
 )
 def test_what_a_question_asks_for_is_read_in_other_languages(question: str, unmet: str):
