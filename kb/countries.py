@@ -25,14 +25,8 @@ EXTRA_NAMES = {
     "NO": ["Norwegian"],
     "DK": ["Danish"],
     "FI": ["Finnish"],
-    "PL": [
-        "Polish",
-        "Polsce",
-        "polskiego kodeksu",
-        "polskiego prawa",
-        "prawa polskiego",
-        "polskim prawie",
-    ],  # "w Polsce"
+    # Polish declines its own name: "w Polsce"
+    "PL": ["Polish", "Polsce", "polskiego kodeksu", "polskiego prawa", "prawa polskiego", "polskim prawie"],
     "GR": ["Greek"],
     "AT": ["Austrian"],
     "CH": ["Swiss"],
