@@ -55,10 +55,14 @@ def test_a_search_says_which_statutory_terms_it_also_searched(searcher):
     assert response.also_searched == [
         "legal aid",
         "legal assistance",
+        "legal counselling",
+        "legal representation",
         "free of charge",
         "identity documents",
         "confiscating",
         "passport or other immigration document",
+        "withholds",
+        "travel document",
     ]
     assert response.as_json()["also_searched"] == response.also_searched
     assert searcher.search("9 M.C. § 401").also_searched == []  # a citation is looked up, not expanded
