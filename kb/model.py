@@ -135,19 +135,14 @@ class Passage:
         """The citation of the part of the text that holds a statement quoted from it (found whatever
         its spacing): the part it opens in, or, where it opens with bare headings and then lies in
         one part ("(1) Assistance (A) Eligibility for benefits ... an alien who ..."), that part."""
-        found = re.search(r"\s+".join(map(re.escape, statement.split())), self.text) if statement.strip() else None
-        if not found:
-            return self.citation
-        spanned = [
-            (label, start, end) for label, start, end in self.units if start < found.end() and end > found.start()
-        ]
-        if not spanned:
-            return self.citation
-        stated = list(spanned)
-        while len(stated) > 1 and _BARE_HEADING.fullmatch(self.text[stated[0][1] : stated[0][2]].strip()):
-            stated.pop(0)
+        found = re.search(r"\s+".join(map(re.escape, statement.split())), self.text)
+        at, end = found.span() if found else (0, 0)  # an empty span overlaps no part
+        spanned = [unit for unit in self.units if unit[1] < end and unit[2] > at]
+        rest = spanned
+        while len(rest) > 1 and _BARE_HEADING.fullmatch(self.text[rest[0][1] : rest[0][2]].strip()):
+            rest = rest[1:]
         # A lead-in and the list it opens ("(i) With respect to ... (1) ...; (2) ...") are the lead-in's.
-        return stated[0][0] if len(stated) == 1 else spanned[0][0]
+        return (rest if len(rest) == 1 else spanned)[0][0] if spanned else self.citation
 
     def as_json(self) -> dict[str, Any]:
         """As the API and the CLI's --json show a passage."""
