@@ -59,14 +59,24 @@ def translations(
     query: str, language: str, targets: list[str], glossary: tuple[Concept, ...] | None = None
 ) -> dict[str, list[str]]:
     """For each target language, the terms of the concepts the query names in its own language
-    (each once, in the glossary's order); a language with none is left out."""
+    (each once, in the glossary's order); a language with none is left out. A target that is the
+    query's own language gets the statutory terms of the concepts it names in other words only
+    ("Freier" stands for "Zwangsprostitution")."""
     folded = fold(query, language)
-    found: dict[str, list[str]] = {target: [] for target in targets if target != language}
+    found: dict[str, list[str]] = {target: [] for target in targets}
     for concept in load_glossary() if glossary is None else glossary:
         pattern = concept.patterns.get(language)
-        if pattern is None or not pattern.search(folded):
+        match = pattern.search(folded) if pattern else None
+        if match is None:
             continue
         for target, terms in found.items():
             searched = [t.strip("*") for t in concept.terms.get(target, ())[:SEARCHED_TERMS]]
+            if target == language and _names_statutorily(folded, searched, language):
+                continue
             terms += [t for t in searched if t not in terms]
     return {target: terms for target, terms in found.items() if terms}
+
+
+def _names_statutorily(folded: str, searched: list[str], language: str) -> bool:
+    """Whether the query already uses one of a concept's searched (statutory) terms."""
+    return any(re.search(_pattern(term, language), folded) for term in searched)

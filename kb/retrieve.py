@@ -220,7 +220,7 @@ class Searcher:
         )
         searched = {
             "query": language,
-            "bm25": lexical + list(translated),
+            "bm25": list(dict.fromkeys(lexical + list(translated))),
             "dense": [v.lower() for v in filters.languages] or ["all"],
         }
         shown = added + [term for terms_ in translated.values() for term in terms_]
@@ -237,8 +237,12 @@ class Searcher:
             states = {code.upper() for code in filters.jurisdictions} | named
             national = [code for code in sorted(states) if scope.layer(code) == "national"]
             wanted = ["en", *(v for code in national for v in scope.languages(code))]
+            # The query's own law language too, for the statutory words of what it says in others
+            # (English questions have the thesaurus).
+            wanted.append(language)
         held = self.known_values("language")
-        return translations(text, language, [v for v in dict.fromkeys(wanted) if v in held])
+        targets = [v for v in dict.fromkeys(wanted) if v in held and not v == language == "en"]
+        return translations(text, language, targets)
 
     def _lexical_languages(self, filters: SearchFilters, language: str) -> list[str]:
         """The passages' languages the BM25 leg reads: the query's own, where the index holds it

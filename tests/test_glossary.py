@@ -37,11 +37,18 @@ def test_vietnamese_keeps_its_marks():
     assert not translations("nan nhan", "vi", ["en"])  # without marks the words are other words
 
 
-def test_an_english_question_reads_dutch_and_german_in_their_terms_and_no_language_twice():
-    found = translations("What sentence do traffickers get for forced labour?", "en", ["en", "nl", "de"])
+def test_an_english_question_reads_dutch_and_german_in_their_terms_and_no_term_twice():
+    found = translations("What sentence do traffickers get for forced labour?", "en", ["nl", "de"])
     assert set(found) == {"nl", "de"}
     assert "mensenhandel" in found["nl"] and "Zwangsarbeit" in found["de"]
     assert all(len(terms) == len(set(terms)) for terms in found.values())
+
+
+def test_in_its_own_language_a_question_gets_the_statutory_words_for_its_lay_ones():
+    own = translations("Er lässt sie in einer Wohnung Freier empfangen.", "de", ["de", "en"])
+    assert "Zwangsprostitution" in own["de"] and "forced prostitution" in own["en"]
+    # A concept the question already names in the statute's words adds nothing in its language.
+    assert "de" not in translations("Ist Zwangsprostitution strafbar?", "de", ["de", "en"])
 
 
 def test_a_word_inside_another_is_not_the_concept():
