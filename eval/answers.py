@@ -39,12 +39,12 @@ import kb  # noqa: F401  (offline model settings)
 from cli.wiring import open_searcher
 from eval.datasets import GoldQuestion, load_gold
 from kb import answer
+from kb.alternatives import quoted_in
 from kb.answer import Answerer, Draft
 from kb.citations import split_label
 from kb.config import get_settings
 from kb.generate import support
 from kb.model import cites_within
-from kb.statements import normalise
 
 HERE = Path(__file__).resolve().parent
 OUT_OF_SCOPE = (HERE / "out_of_scope.toml", HERE / "out_of_scope_fresh.toml")
@@ -108,9 +108,9 @@ def sentence_supported(sentence: str, draft: Draft) -> bool:
     match = _SENTENCE.match(sentence)
     if not match:
         return False
-    quote = normalise(match["quote"])
     numbers = [int(n) for n in match["markers"].split(",")]
-    return all(1 <= n <= len(draft.citations) and quote in normalise(draft.citations[n - 1].text) for n in numbers)
+    quote = match["quote"]
+    return all(1 <= n <= len(draft.citations) and quoted_in(quote, draft.citations[n - 1].text) for n in numbers)
 
 
 def cites_gold(draft: Draft, question: GoldQuestion) -> bool:
@@ -238,7 +238,7 @@ def calibrate_support(answerer: Answerer, gold: list[GoldQuestion], console: Con
                 claim, number = match["quote"], int(match["markers"].split(",")[0])
                 claim_vector = dense.encode([claim], "query")[0]
                 for index, text in enumerate(texts, 1):
-                    holds = normalise(claim) in normalise(text)
+                    holds = quoted_in(claim, text)
                     if index != number and holds:
                         continue  # another passage holds it as well: not a wrong citation
                     scores = support(

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kb.alternatives import one_alternative
 from kb.countries import states_without_law
 from kb.generate import GenerationError, GenerativeDrafter, check, sentences_with_markers
 from kb.jurisdictions import LAYERS, load_jurisdictions
@@ -305,6 +306,10 @@ def _compose(
     # A provision's statement is picked by the question's words and those search added to them: a
     # client's words rarely are the statute's, and a question in Spanish shares none with it.
     question_terms = terms(" ".join([question, *added]))
+
+    def weigh(text: str) -> int:
+        return len(question_terms & terms(text))
+
     scope = load_jurisdictions()
     citations: list[Citation] = []
     numbers: dict[str, int] = {}
@@ -333,6 +338,9 @@ def _compose(
                 for unit in units:
                     # A quote is cited to the part of the passage that holds it: "art 7(1)" in "art 7".
                     said = f"{cited.citation} ({relation})" if relation else passage.unit_of(unit)
+                    alternative = None if relation else one_alternative(passage, unit, weigh)
+                    if alternative:
+                        unit, said = alternative
                     by_jurisdiction.setdefault(key, []).append(f'{said}: "{unit}" [{number(cited)}]')
         if asked and not supported:
             by_jurisdiction[code or ""] = [phrases(language)["none"].format(code=code)]
