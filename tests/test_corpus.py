@@ -230,6 +230,7 @@ def test_known_provisions_cover_every_document(corpus_index):
         ("Appendix VTS 3.1", "Immigration Rules, Appendix VTS, para VTS 3.1"),
         ("art 4 EMRK", "ECHR, art 4"),  # the instrument's name in another language
         ("Protocolo de Palermo art 7", "Palermo Protocol, art 7"),
+        ("Konvention des Europarats gegen Menschenhandel Art. 10", "CETS No 197, art 10"),
     ],
 )
 def test_a_cited_provision_comes_first_then_its_neighbours(corpus_searcher, query, provision):

@@ -212,6 +212,9 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
         ("Procesul are loc la un tribunal federal din New York.", {"US"}),
         ("Trabajé en un restaurante en Múnich sin contrato.", {"DE"}),
         ("Pracowałam w Nowym Jorku jako pomoc domowa.", {"US"}),
+        ("Der Prozess läuft vor einem Bundesgericht in Kalifornien.", {"US"}),
+        ("في أونتاريو، يقول محامي المتهم إن الضحية وافقت.", {"CA"}),
+        ("Mijn zus werkte in Londen zonder loon.", {"GB"}),
         # and its procedures and bodies, by the names its own people give them
         ("Em trai tôi bị đưa sang Anh và bị ép làm việc.", {"GB"}),
         ("Ho chiesto il visto T: mio marito può raggiungermi?", {"US"}),
