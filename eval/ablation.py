@@ -26,7 +26,7 @@ import kb.retrieve
 from cli.wiring import dense_encoder
 from eval.datasets import GOLD_QUESTIONS, load_gold
 from eval.metrics import mean_scores, scores, unique
-from eval.run import _gold_key, gold_passages
+from eval.run import gold_keys, gold_passages
 from kb.config import get_settings
 from kb.embed import QueryEmbedder, SparseEncoder
 from kb.rank import Ranker
@@ -105,7 +105,9 @@ def main() -> None:
                             scope = [question.jurisdiction] if filtered and question.jurisdiction else []
                             found = searcher.search(question.question, SearchFilters(scope, only=True), DEPTH).hits
                             keys = [
-                                _gold_key(question, h.passage.document_id, h.passage.citation, coarser) for h in found
+                                key
+                                for h in found
+                                for key in gold_keys(question, h.passage.document_id, h.passage.citation, coarser)
                             ]
                             relevant = {f"{d}|{c}" for d, c in question.relevant}
                             per_query.append(scores(unique(keys), relevant))

@@ -66,19 +66,29 @@ def _table(result: Result) -> Table:
 # ---- gold set ----------------------------------------------------------------------------------
 
 
+def gold_keys(
+    question: GoldQuestion, document_id: str, citation: str, coarser: dict[str, set[str]] | None = None
+) -> list[str]:
+    """The gold provisions a passage answers, else the passage's own key. A passage answers a gold
+    provision when it lies within it, or, where the document has no passage that fine (a gold
+    "art 24(1)(b)" in an article indexed as "art 24(1)"), when it holds it (`coarser`). A passage
+    holding several (an article indexed whole, its paragraphs gold) answers each of them."""
+    keys = [
+        f"{gold_doc}|{gold_citation}"
+        for gold_doc, gold_citation in question.relevant
+        if gold_doc == document_id
+        and (
+            cites_within(citation, gold_citation) or citation in (coarser or {}).get(f"{gold_doc}|{gold_citation}", ())
+        )
+    ]
+    return keys or [f"{document_id}|{citation}"]
+
+
 def _gold_key(
     question: GoldQuestion, document_id: str, citation: str, coarser: dict[str, set[str]] | None = None
 ) -> str:
-    """The gold provision a passage answers, else the passage's own key. A passage answers a gold
-    provision when it lies within it, or, where the document has no passage that fine (a gold
-    "art 24(1)(b)" in an article indexed as "art 24(1)"), when it holds it (`coarser`)."""
-    for gold_doc, gold_citation in question.relevant:
-        key = f"{gold_doc}|{gold_citation}"
-        if gold_doc == document_id and (
-            cites_within(citation, gold_citation) or citation in (coarser or {}).get(key, ())
-        ):
-            return key
-    return f"{document_id}|{citation}"
+    """The first gold provision a passage answers, else the passage's own key."""
+    return gold_keys(question, document_id, citation, coarser)[0]
 
 
 def answering_passages(passages: list[Document], gold_citation: str) -> tuple[list[Document], set[str]]:
@@ -161,7 +171,8 @@ def run_gold(
                     hits = index.store.sparse_search(vectors.sparse, filters=scoped, top_k=DEPTH)
                 else:
                     hits = index.store.embedding_search(vectors.dense, filters=scoped, top_k=DEPTH)
-                return [_gold_key(question, d.meta["document_id"], d.meta["citation"], coarser) for d in hits]
+                meta = [(d.meta["document_id"], d.meta["citation"]) for d in hits]
+                return [key for doc, citation in meta for key in gold_keys(question, doc, citation, coarser)]
 
             return run
 
@@ -179,10 +190,10 @@ def run_gold(
                     responses[key] = (searcher if ranked else fused).search(question.question, filters, DEPTH).hits
                 keys = []
                 for hit in responses[key]:
-                    keys.append(_gold_key(question, hit.passage.document_id, hit.passage.citation, coarser))
+                    keys += gold_keys(question, hit.passage.document_id, hit.passage.citation, coarser)
                     if parallel and hit.parallel:
                         for citation in hit.parallel["citations"]:
-                            keys.append(_gold_key(question, hit.parallel["document_id"], citation, coarser))
+                            keys += gold_keys(question, hit.parallel["document_id"], citation, coarser)
                 return keys
 
             return run
@@ -195,12 +206,14 @@ def run_gold(
             for window in tutorial.search(question.question, DEPTH, mode, jurisdiction):
                 doc, start = window.meta["document_id"], window.meta["split_idx_start"]
                 end = start + len(window.content or "")
-                key = next(
-                    (k for k, found in spans.items() if any(d == doc and s < end and start < e for d, s, e in found)),
-                    None,
-                )
-                relevant = key is not None and key in {f"{d}|{c}" for d, c in question.relevant}
-                keys.append(key if relevant else f"window|{window.id}")
+                wanted = {f"{d}|{c}" for d, c in question.relevant}
+                # a window overlapping several answering provisions answers each of them, as a passage does
+                overlapped = [
+                    k
+                    for k, found in spans.items()
+                    if k in wanted and any(d == doc and s < end and start < e for d, s, e in found)
+                ]
+                keys += overlapped or [f"window|{window.id}"]
             return keys
 
         systems = {

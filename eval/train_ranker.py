@@ -30,7 +30,7 @@ from rich.table import Table
 from cli.wiring import dense_encoder
 from eval.datasets import benchmarks, load_gold
 from eval.metrics import scores as metric_scores
-from eval.run import _gold_key, bench_folder, gold_passages
+from eval.run import bench_folder, gold_keys, gold_passages
 from eval.systems import BenchIndex, CachedEncoder
 from kb.config import get_settings
 from kb.embed import QueryEmbedder, SparseEncoder
@@ -93,7 +93,7 @@ class Query:
     group: str  # queries of one group are held out together (a gold question, asked twice)
     rows: np.ndarray
     labels: np.ndarray
-    keys: list[str]  # each candidate's unit of relevance (a gold provision, a benchmark document)
+    keys: list[list[str]]  # each candidate's units of relevance (the gold provisions it answers, a document)
     relevant: set[str]
     rrf: np.ndarray
 
@@ -112,10 +112,10 @@ def gold_queries(searcher: Searcher, path: Path) -> list[Query]:
             if pool.cited or not pool.candidates:
                 continue
             keys = [
-                _gold_key(question, c.document.meta["document_id"], c.document.meta["citation"], coarser)
+                gold_keys(question, c.document.meta["document_id"], c.document.meta["citation"], coarser)
                 for c in pool.candidates
             ]
-            labels = [int(key in relevant) for key in keys]  # within a gold provision, or holding it whole
+            labels = [int(bool(relevant & set(own))) for own in keys]  # within a gold provision, or holding it
             rows = features(pool.facts, pool.candidates)
             name = f"{path.stem}{' (jurisdiction filter)' if scope else ''}"
             rrfs = np.array([rrf(c) for c in pool.candidates])
@@ -130,9 +130,9 @@ def obliqa_queries(index: BenchIndex, limit: int) -> list[Query]:
     queries = []
     for query_id in chosen[:limit]:
         facts, candidates = index.pool(bench.queries[query_id], POOL_DEPTH)
-        keys = [c.document.meta["document_id"] for c in candidates]
+        keys = [[c.document.meta["document_id"]] for c in candidates]
         relevant = bench.qrels[query_id]
-        labels = np.array([int(k in relevant) for k in keys])
+        labels = np.array([int(own[0] in relevant) for own in keys])
         rrfs = np.array([rrf(c) for c in candidates])
         queries.append(
             Query("obliqa dev", f"obliqa|{query_id}", features(facts, candidates), labels, keys, relevant, rrfs)
@@ -154,7 +154,8 @@ def fit(queries: list[Query]) -> lightgbm.Booster:
 
 def measure(query: Query, scores: np.ndarray) -> tuple[float, float]:
     """Recall@5 and MRR@10 of the candidates in this order, each relevant unit counted once."""
-    found = metric_scores([query.keys[i] for i in np.argsort(-scores, kind="stable")], query.relevant)
+    ranked = [key for i in np.argsort(-scores, kind="stable") for key in query.keys[i]]
+    found = metric_scores(ranked, query.relevant)
     return found["recall@5"], found["mrr@10"]
 
 

@@ -8,9 +8,9 @@ import math
 import pytest
 from haystack import Document
 
-from eval.datasets import load_benchmark
+from eval.datasets import GoldQuestion, load_benchmark
 from eval.metrics import mean_scores, scores, unique
-from eval.run import answering_passages, run_benchmark
+from eval.run import answering_passages, gold_keys, run_benchmark
 from eval.systems import CachedEncoder, chunk_text
 
 from .conftest import FIXTURES, ROOT
@@ -105,6 +105,18 @@ def test_a_gold_paragraph_is_answered_by_its_article_where_that_language_indexes
     # A whole-article gold is answered by every passage within it, in both languages.
     answering, holding = answering_passages(passages, "T, art 15")
     assert len(answering) == 4 and holding == set()
+
+
+def test_a_passage_holding_several_answering_provisions_answers_each():
+    question = GoldQuestion("q", "?", [("echr", "ECHR, art 4(1)"), ("echr", "ECHR, art 4(2)"), ("p", "P, art 3")])
+    coarser = {"echr|ECHR, art 4(1)": {"ECHR, art 4"}, "echr|ECHR, art 4(2)": {"ECHR, art 4"}}
+    whole = gold_keys(question, "echr", "ECHR, art 4", coarser)
+    assert whole == ["echr|ECHR, art 4(1)", "echr|ECHR, art 4(2)"]
+    assert gold_keys(question, "echr", "ECHR, art 4(2)", coarser) == ["echr|ECHR, art 4(2)"]
+    assert gold_keys(question, "echr", "ECHR, art 5", coarser) == ["echr|ECHR, art 5"]  # none: its own key
+    # the article ranked first finds both paragraphs at once
+    assert scores(unique([*whole, "p|P, art 9"]), {"echr|ECHR, art 4(1)", "echr|ECHR, art 4(2)"})["recall@1"] == 0.5
+    assert scores(unique([*whole, "p|P, art 9"]), {"echr|ECHR, art 4(1)", "echr|ECHR, art 4(2)"})["recall@3"] == 1
 
 
 def test_every_out_of_scope_set_loads_with_its_languages():
