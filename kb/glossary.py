@@ -66,8 +66,7 @@ def translations(
     found: dict[str, list[str]] = {target: [] for target in targets}
     for concept in load_glossary() if glossary is None else glossary:
         pattern = concept.patterns.get(language)
-        match = pattern.search(folded) if pattern else None
-        if match is None:
+        if pattern is None or not pattern.search(folded):
             continue
         for target, terms in found.items():
             searched = [t.strip("*") for t in concept.terms.get(target, ())[:SEARCHED_TERMS]]

@@ -227,9 +227,9 @@ class Searcher:
         return Pool(parsed.text, filters, plain, parsed.filters(), cited, shown, facts, candidates, searched)
 
     def _translations(self, text: str, filters: SearchFilters, language: str, named: set[str]) -> dict[str, list[str]]:
-        """The query's concepts in the other languages the BM25 leg reads (corpus/glossary.toml):
-        English, where most of the law is, and the languages of the states it names (`named`) or is
-        filtered to (or those the filter asks for), where the index holds texts in them."""
+        """The query's concepts in the languages the BM25 leg reads (corpus/glossary.toml): English,
+        where most of the law is, the languages of the states it names (`named`) or is filtered to
+        (or those the filter asks for), and its own, where the index holds texts in them."""
         if filters.languages:
             wanted = [v.lower() for v in filters.languages]
         else:
@@ -241,7 +241,7 @@ class Searcher:
             # (English questions have the thesaurus).
             wanted.append(language)
         held = self.known_values("language")
-        targets = [v for v in dict.fromkeys(wanted) if v in held and not v == language == "en"]
+        targets = [v for v in dict.fromkeys(wanted) if v in held and (v, language) != ("en", "en")]
         return translations(text, language, targets)
 
     def _lexical_languages(self, filters: SearchFilters, language: str) -> list[str]:
