@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kb.alternatives import one_alternative, quoted_in
 from kb.model import Passage
 from kb.text import terms
@@ -65,30 +67,25 @@ def test_no_alternative_is_picked_when_none_stands_out():
     assert one_alternative(WORK_PERMIT, STATEMENT, _weigh("What about my children?")) is None
 
 
-def test_a_list_of_conditions_that_must_all_hold_stays_whole():
+@pytest.mark.parametrize(
+    ("after_a", "after_b"),
+    [
+        (",", ", and"),  # conditions that must all hold
+        (", and", "; or"),  # an "and" before the last "or" binds items together: not plain alternatives
+    ],
+)
+def test_a_list_of_conditions_that_must_all_hold_stays_whole(after_a: str, after_b: str):
     conditions = _passage(
         "s 59(1)",
         [
             ("s 59(1)", "(1) This section applies where—"),
-            ("s 59(1)(a)", "(a) a person has been served with a notice,"),
-            ("s 59(1)(b)", "(b) the person provided the information late, and"),
+            ("s 59(1)(a)", f"(a) a person has been served with a notice{after_a}"),
+            ("s 59(1)(b)", f"(b) the person provided the information late{after_b}"),
             ("s 59(1)(c)", "(c) a competent authority is making a decision."),
         ],
     )
     statement = conditions.text.replace("\n\n", " ")
     assert one_alternative(conditions, statement, _weigh("I provided the information late")) is None
-    # an "and" before the last "or" binds items together: they are not plain alternatives
-    mixed = _passage(
-        "s 59(1)",
-        [
-            ("s 59(1)", "(1) This section applies where—"),
-            ("s 59(1)(a)", "(a) a person has been served with a notice, and"),
-            ("s 59(1)(b)", "(b) the person provided the information late; or"),
-            ("s 59(1)(c)", "(c) a competent authority is making a decision."),
-        ],
-    )
-    statement = mixed.text.replace("\n\n", " ")
-    assert one_alternative(mixed, statement, _weigh("I provided the information late")) is None
 
 
 def test_parts_that_are_not_items_of_the_lead_in_are_not_cut():
