@@ -17,6 +17,7 @@ ELLIPSIS = "…"
 _OR = re.compile(r"[;,]?\s*\b(?:or|oder|of|dan wel)\s*$", re.IGNORECASE)
 _AND = re.compile(r"[;,]?\s*\b(?:and|und|en)\s*$", re.IGNORECASE)
 _ONE_LEVEL = re.compile(r"\([^()]+\)")
+_MARKER = re.compile(r"\(?[0-9a-z]{1,4}[.)]?")  # an item number alone on its line ("1.", "(a)")
 
 
 def one_alternative(passage: Passage, statement: str, weigh: Callable[[str], int]) -> tuple[str, str] | None:
@@ -39,6 +40,11 @@ def one_alternative(passage: Passage, statement: str, weigh: Callable[[str], int
     texts = [passage.text[start : min(stop, end)] for _, start, stop, *_ in items]
     if not _OR.search(texts[-2]) or any(_AND.search(text) for text in texts[:-1]):
         return None
+    # Words after the list ("... wird mit Freiheitsstrafe bestraft", "and in either case ...") are
+    # indexed with its last item but govern every one: such a statement stays whole.
+    last_blocks = [block.strip() for block in texts[-1].split("\n\n")]
+    if len([block for block in last_blocks if block and not _MARKER.fullmatch(block)]) > 1:
+        return None
     weights = [weigh(text) for text in texts]
     best = max(range(len(items)), key=lambda i: weights[i])
     if not weights[best] or weights.count(weights[best]) > 1:
@@ -56,7 +62,10 @@ def one_alternative(passage: Passage, statement: str, weigh: Callable[[str], int
 def quoted_in(quote: str, text: str) -> bool:
     """Whether a quote, its omissions marked "…", is the text's words in the text's order."""
     flat, position = normalise(text), 0
-    for segment in filter(None, (normalise(part) for part in quote.split(ELLIPSIS))):
+    segments = [segment for segment in (normalise(part) for part in quote.split(ELLIPSIS)) if segment]
+    if not segments:
+        return False
+    for segment in segments:
         found = flat.find(segment, position)
         if found < 0:
             return False

@@ -88,6 +88,31 @@ def test_a_list_of_conditions_that_must_all_hold_stays_whole(after_a: str, after
     assert one_alternative(conditions, statement, _weigh("I provided the information late")) is None
 
 
+def test_words_after_the_list_govern_every_alternative_and_keep_it_whole():
+    # indexed with the last item, as a block without a number is; a German Absatz's Nummern likewise
+    closing = _passage(
+        "s 208",
+        [
+            ("s 208", "A work permit may be issued to a foreign national, if they"),
+            ("s 208(a)", "(a) hold a study permit; or"),
+            ("s 208(b)", "(b) hold a temporary resident permit,\n\nand in either case have no criminal record."),
+        ],
+    )
+    statement = closing.text.replace("\n\n", " ")
+    assert one_alternative(closing, statement, _weigh("I hold a study permit")) is None
+    numbered = _passage(
+        "§ 1 Abs. 1 StGB",
+        [
+            ("§ 1 Abs. 1 StGB", "(1) Wer eine Person anwirbt, wenn"),
+            ("§ 1 Abs. 1 Nr. 1 StGB", "1.\n\ndiese Person ausgebeutet werden soll oder"),
+            ("§ 1 Abs. 1 Nr. 2 StGB", "2.\n\ndiese Person in Sklaverei gehalten werden soll."),
+        ],
+    )
+    statement = numbered.text.replace("\n\n", " ")
+    found = one_alternative(numbered, statement, _weigh("in Sklaverei gehalten"))
+    assert found and found[1] == "§ 1 Abs. 1 Nr. 2 StGB"  # a number alone on its line is no closing words
+
+
 def test_parts_that_are_not_items_of_the_lead_in_are_not_cut():
     other = _passage(
         "s 7",
@@ -107,3 +132,4 @@ def test_a_quote_with_omissions_is_checked_part_by_part_in_order():
     assert quoted_in("Four  five\nsix.", text)
     assert not quoted_in("Seven eight. … One two three.", text)  # out of order
     assert not quoted_in("One two … nine.", text)
+    assert not quoted_in(" … ", text)  # nothing quoted is not a quote
