@@ -44,6 +44,12 @@ def _weigh(question: str):
     return lambda text: len(asked & terms(text))
 
 
+def _cut(parts: list[tuple[str, str]], question: str) -> tuple[str, str] | None:
+    """one_alternative on a passage of these parts, its whole text as the statement."""
+    passage = _passage(parts[0][0], parts)
+    return one_alternative(passage, passage.text.replace("\n\n", " "), _weigh(question))
+
+
 def test_the_alternative_that_answers_is_quoted_under_its_lead_in_and_cited_to():
     quote, citation = one_alternative(WORK_PERMIT, STATEMENT, _weigh("Can I work on a temporary resident permit?"))
     assert citation == "IRPR, s 208(b)"
@@ -75,55 +81,39 @@ def test_no_alternative_is_picked_when_none_stands_out():
     ],
 )
 def test_a_list_of_conditions_that_must_all_hold_stays_whole(after_a: str, after_b: str):
-    conditions = _passage(
-        "s 59(1)",
-        [
-            ("s 59(1)", "(1) This section applies where—"),
-            ("s 59(1)(a)", f"(a) a person has been served with a notice{after_a}"),
-            ("s 59(1)(b)", f"(b) the person provided the information late{after_b}"),
-            ("s 59(1)(c)", "(c) a competent authority is making a decision."),
-        ],
-    )
-    statement = conditions.text.replace("\n\n", " ")
-    assert one_alternative(conditions, statement, _weigh("I provided the information late")) is None
+    conditions = [
+        ("s 59(1)", "(1) This section applies where—"),
+        ("s 59(1)(a)", f"(a) a person has been served with a notice{after_a}"),
+        ("s 59(1)(b)", f"(b) the person provided the information late{after_b}"),
+        ("s 59(1)(c)", "(c) a competent authority is making a decision."),
+    ]
+    assert _cut(conditions, "I provided the information late") is None
 
 
 def test_words_after_the_list_govern_every_alternative_and_keep_it_whole():
     # indexed with the last item, as a block without a number is; a German Absatz's Nummern likewise
-    closing = _passage(
-        "s 208",
-        [
-            ("s 208", "A work permit may be issued to a foreign national, if they"),
-            ("s 208(a)", "(a) hold a study permit; or"),
-            ("s 208(b)", "(b) hold a temporary resident permit,\n\nand in either case have no criminal record."),
-        ],
-    )
-    statement = closing.text.replace("\n\n", " ")
-    assert one_alternative(closing, statement, _weigh("I hold a study permit")) is None
-    numbered = _passage(
-        "§ 1 Abs. 1 StGB",
-        [
-            ("§ 1 Abs. 1 StGB", "(1) Wer eine Person anwirbt, wenn"),
-            ("§ 1 Abs. 1 Nr. 1 StGB", "1.\n\ndiese Person ausgebeutet werden soll oder"),
-            ("§ 1 Abs. 1 Nr. 2 StGB", "2.\n\ndiese Person in Sklaverei gehalten werden soll."),
-        ],
-    )
-    statement = numbered.text.replace("\n\n", " ")
-    found = one_alternative(numbered, statement, _weigh("in Sklaverei gehalten"))
+    closing = [
+        ("s 208", "A work permit may be issued to a foreign national, if they"),
+        ("s 208(a)", "(a) hold a study permit; or"),
+        ("s 208(b)", "(b) hold a temporary resident permit,\n\nand in either case have no criminal record."),
+    ]
+    assert _cut(closing, "I hold a study permit") is None
+    numbered = [
+        ("§ 1 Abs. 1 StGB", "(1) Wer eine Person anwirbt, wenn"),
+        ("§ 1 Abs. 1 Nr. 1 StGB", "1.\n\ndiese Person ausgebeutet werden soll oder"),
+        ("§ 1 Abs. 1 Nr. 2 StGB", "2.\n\ndiese Person in Sklaverei gehalten werden soll."),
+    ]
+    found = _cut(numbered, "in Sklaverei gehalten")
     assert found and found[1] == "§ 1 Abs. 1 Nr. 2 StGB"  # a number alone on its line is no closing words
 
 
 def test_parts_that_are_not_items_of_the_lead_in_are_not_cut():
-    other = _passage(
-        "s 7",
-        [
-            ("s 7(1)", "(1) A victim may apply for a permit, if they"),
-            ("s 7(2)", "(2) hold a study permit; or"),
-            ("s 7(3)", "(3) hold a temporary resident permit."),
-        ],
-    )
-    statement = other.text.replace("\n\n", " ")
-    assert one_alternative(other, statement, _weigh("a temporary resident permit")) is None
+    other = [
+        ("s 7(1)", "(1) A victim may apply for a permit, if they"),
+        ("s 7(2)", "(2) hold a study permit; or"),
+        ("s 7(3)", "(3) hold a temporary resident permit."),
+    ]
+    assert _cut(other, "a temporary resident permit") is None
 
 
 def test_a_quote_with_omissions_is_checked_part_by_part_in_order():
