@@ -10,25 +10,24 @@ from collections.abc import Callable
 
 from kb.model import Passage
 from kb.national import canonical
-from kb.statements import normalise
+from kb.statements import is_item_number, normalise
 
 ELLIPSIS = "…"
 # "...; or", "..., oder", "... of", "... dan wel" closing the item before the last.
 _OR = re.compile(r"[;,]?\s*\b(?:or|oder|of|dan wel)\s*$", re.IGNORECASE)
 _AND = re.compile(r"[;,]?\s*\b(?:and|und|en)\s*$", re.IGNORECASE)
 _ONE_LEVEL = re.compile(r"\([^()]+\)")
-_MARKER = re.compile(r"\(?[0-9a-z]{1,4}[.)]?")  # an item number alone on its line ("1.", "(a)")
 
 
 def one_alternative(passage: Passage, statement: str, weigh: Callable[[str], int]) -> tuple[str, str] | None:
     """The statement cut to its lead-in and the one alternative `weigh` prefers over every other,
     with that alternative's citation; None where the statement is not a list of alternatives under
     a lead-in, or no alternative stands out."""
-    found = re.search(r"\s+".join(map(re.escape, statement.split())), passage.text)
-    if not found:
+    span = passage.locate(statement)
+    if not span:
         return None
-    at, end = found.span()
-    spanned = [unit for unit in passage.units if unit[1] < end and unit[2] > at]
+    at, end = span
+    spanned = passage.units_over(span)
     if len(spanned) < 3:
         return None
     lead, items = canonical(spanned[0][0]), spanned[1:]
@@ -43,7 +42,7 @@ def one_alternative(passage: Passage, statement: str, weigh: Callable[[str], int
     # Words after the list ("... wird mit Freiheitsstrafe bestraft", "and in either case ...") are
     # indexed with its last item but govern every one: such a statement stays whole.
     last_blocks = [block.strip() for block in texts[-1].split("\n\n")]
-    if len([block for block in last_blocks if block and not _MARKER.fullmatch(block)]) > 1:
+    if len([block for block in last_blocks if block and not is_item_number(block)]) > 1:
         return None
     weights = [weigh(text) for text in texts]
     best = max(range(len(items)), key=lambda i: weights[i])

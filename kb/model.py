@@ -131,13 +131,21 @@ class Passage:
     # in a passage cited "art 7"); empty where the passage is one unit.
     units: list[list[Any]] = field(default_factory=list)
 
+    def locate(self, statement: str) -> tuple[int, int] | None:
+        """Where a statement quoted from the text lies in it, whatever its spacing; None if nowhere."""
+        found = re.search(r"\s+".join(map(re.escape, statement.split())), self.text)
+        return found.span() if found else None
+
+    def units_over(self, span: tuple[int, int] | None) -> list[list[Any]]:
+        """The parts (`units`) a span of the text overlaps, in order; none for no span."""
+        at, end = span or (0, 0)
+        return [unit for unit in self.units if unit[1] < end and unit[2] > at]
+
     def unit_of(self, statement: str) -> str:
         """The citation of the part of the text that holds a statement quoted from it (found whatever
         its spacing): the part it opens in, or, where it opens with bare headings and then lies in
         one part ("(1) Assistance (A) Eligibility for benefits ... an alien who ..."), that part."""
-        found = re.search(r"\s+".join(map(re.escape, statement.split())), self.text)
-        at, end = found.span() if found else (0, 0)  # an empty span overlaps no part
-        spanned = [unit for unit in self.units if unit[1] < end and unit[2] > at]
+        spanned = self.units_over(self.locate(statement))
         rest = spanned
         while len(rest) > 1 and _BARE_HEADING.fullmatch(self.text[rest[0][1] : rest[0][2]].strip()):
             rest = rest[1:]

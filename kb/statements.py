@@ -22,6 +22,11 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def is_item_number(text: str) -> bool:
+    """Whether a piece of text is only an item's number ("1.", "(a)", "b)", "VTS 5.1.")."""
+    return bool(_MARKER.match(text))
+
+
 def statements(text: str, language: str = "en") -> list[str]:
     parts = [normalise(part) for part in segment(language, text)]
     flat = normalise(text)
@@ -33,7 +38,7 @@ def statements(text: str, language: str = "en") -> list[str]:
         # Joined as the text joins them: "i.De omzetting" stays unspaced, so the quote is verbatim.
         spaced = f"{pending} {part}".strip()
         pending = spaced if spaced in flat or f"{pending}{part}" not in flat else f"{pending}{part}"
-        if _MARKER.match(part) or not _ENDS.search(part):
+        if is_item_number(part) or not _ENDS.search(part):
             continue
         out.append(pending)
         pending = ""
