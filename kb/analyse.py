@@ -25,6 +25,9 @@ PROVISIONS_PER_ISSUE = 5
 # (the issues' own searches are shown per issue, not ranked: fusing them found less on the
 # development fact patterns).
 GOVERNING_WEIGHT = 2.0
+# ... times the issue's own weight (corpus/issues.toml, eval/issue_weights.py), and by half as much
+# again for each further sentence raising it: a story told around an issue is about it.
+SENTENCE_WEIGHT = 0.5
 RANKED = 10
 
 
@@ -36,6 +39,7 @@ class Issue:
     query: str
     pattern: re.Pattern[str]
     applies: tuple[str, ...] = ()  # the provisions that govern it, in any system, most important first
+    weight: float = 1.0  # how often its provisions applied where its cues appeared (eval/issue_weights.py)
 
 
 @lru_cache
@@ -45,7 +49,8 @@ def load_issues(path: Path = ISSUES_FILE) -> tuple[Issue, ...]:
         cues = sorted((c.lower() for c in entry["cues"]), key=len, reverse=True)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + ")")
         applies = tuple(entry.get("applies", []))
-        issues.append(Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies))
+        weight = float(entry.get("weight", 1.0))
+        issues.append(Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies, weight))
     return tuple(issues)
 
 
@@ -64,6 +69,10 @@ class Raised:
     issue: Issue
     sentences: list[Sentence]
     provisions: dict[str, list[SearchHit]] = field(default_factory=dict)  # jurisdiction -> hits
+
+    @property
+    def weight(self) -> float:
+        return self.issue.weight * (1 + SENTENCE_WEIGHT * (len(self.sentences) - 1))
 
     def as_json(self, code: str) -> dict[str, Any]:
         return {
@@ -149,7 +158,7 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
             hits = searcher.search(raised.issue.query, filters, RANKED).hits
             held = {hit.passage.id for hit in governing}
             raised.provisions[code] = (governing + [h for h in hits if h.passage.id not in held])[:PROVISIONS_PER_ISSUE]
-            lists.append((governing, GOVERNING_WEIGHT))
+            lists.append((governing, GOVERNING_WEIGHT * raised.weight))
         ranked[code] = _fused(lists)[:RANKED]
     return Analysis(language, issues, ranked)
 
