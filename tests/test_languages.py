@@ -215,6 +215,10 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
         ("Der Prozess läuft vor einem Bundesgericht in Kalifornien.", {"US"}),
         ("في أونتاريو، يقول محامي المتهم إن الضحية وافقت.", {"CA"}),
         ("Mijn zus werkte in Londen zonder loon.", {"GB"}),
+        # and its regions
+        ("Мене змушували працювати на м'ясокомбінаті в Нижній Саксонії.", {"DE"}),
+        ("Trabajé en Baviera en una granja.", {"DE"}),
+        ("Мене експлуатували на фермі під Ейндговеном.", {"NL"}),
         # and its procedures and bodies, by the names its own people give them
         ("Em trai tôi bị đưa sang Anh và bị ép làm việc.", {"GB"}),
         ("Ho chiesto il visto T: mio marito può raggiungermi?", {"US"}),
