@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cli.wiring import open_searcher
 from eval.datasets import load_gold
-from eval.run import _gold_key, gold_passages
+from eval.run import gold_keys, gold_passages
 from kb.config import get_settings
 from kb.model import cites_within
 from kb.retrieve import SearchFilters
@@ -33,7 +33,7 @@ def main() -> None:
             for question in questions:
                 for hit in searcher.search(question.question, SearchFilters(only=True), limit=5).hits:
                     p = hit.passage
-                    key = _gold_key(question, p.document_id, p.citation, coarser)
+                    key = gold_keys(question, p.document_id, p.citation, coarser)[0]  # the first it answers
                     finer = [
                         citation
                         for document_id, citation in question.relevant

@@ -84,13 +84,6 @@ def gold_keys(
     return keys or [f"{document_id}|{citation}"]
 
 
-def _gold_key(
-    question: GoldQuestion, document_id: str, citation: str, coarser: dict[str, set[str]] | None = None
-) -> str:
-    """The first gold provision a passage answers, else the passage's own key."""
-    return gold_keys(question, document_id, citation, coarser)[0]
-
-
 def answering_passages(passages: list[Document], gold_citation: str) -> tuple[list[Document], set[str]]:
     """The passages of a gold provision's document that answer it: those within it, or, where no
     passage is that fine, those holding it; and the labels of the holding ones. Each language of a
@@ -203,10 +196,10 @@ def run_gold(
 
         def tutorial_keys(question: GoldQuestion, mode: str, jurisdiction: str) -> list[str]:
             keys = []
+            wanted = {f"{d}|{c}" for d, c in question.relevant}
             for window in tutorial.search(question.question, DEPTH, mode, jurisdiction):
                 doc, start = window.meta["document_id"], window.meta["split_idx_start"]
                 end = start + len(window.content or "")
-                wanted = {f"{d}|{c}" for d, c in question.relevant}
                 # a window overlapping several answering provisions answers each of them, as a passage does
                 overlapped = [
                     k
