@@ -21,13 +21,17 @@ from kb.store.base import RRF_K
 
 ISSUES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "issues.toml"
 PROVISIONS_PER_ISSUE = 5
-# In the statement's ranking, the provisions that govern an issue weigh twice a search on the facts
+# In the statement's ranking, a provision that governs an issue raised adds GOVERNING_WEIGHT times
+# its provision weight (below) in rank-fusion units; a search on the facts adds its reciprocal ranks
 # (the issues' own searches are shown per issue, not ranked: fusing them found less on the
 # development fact patterns).
-GOVERNING_WEIGHT = 2.0
-# ... times the issue's own weight (corpus/issues.toml, eval/issue_weights.py), and by half as much
-# again for each further sentence raising it: a story told around an issue is about it.
+GOVERNING_WEIGHT = 4.0
+# ... by half as much again for each further sentence raising the issue: a story told around an
+# issue is about it.
 SENTENCE_WEIGHT = 0.5
+# A provision's own count over the development fact patterns is smoothed towards its issue's share
+# as if by this many statements.
+PRIOR_STATEMENTS = 10
 RANKED = 10
 
 
@@ -39,7 +43,17 @@ class Issue:
     query: str
     pattern: re.Pattern[str]
     applies: tuple[str, ...] = ()  # the provisions that govern it, in any system, most important first
-    weight: float = 1.0  # how often its provisions applied where its cues appeared (eval/issue_weights.py)
+    # Over the development fact patterns (eval/issue_weights.py): the statements raising it, as
+    # (those in which one of its provisions applied, all); per provision, the statements raising it
+    # in whose jurisdiction the provision holds, as (those in which it applied, all).
+    applied: tuple[int, int] = (0, 0)
+    provisions_applied: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+
+    @property
+    def share(self) -> float:
+        """The smoothed share of the statements raising it to which one of its provisions applied."""
+        applied, raised = self.applied
+        return (applied + 1) / (raised + 2)
 
 
 @lru_cache
@@ -49,9 +63,29 @@ def load_issues(path: Path = ISSUES_FILE) -> tuple[Issue, ...]:
         cues = sorted((c.lower() for c in entry["cues"]), key=len, reverse=True)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + ")")
         applies = tuple(entry.get("applies", []))
-        weight = float(entry.get("weight", 1.0))
-        issues.append(Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies, weight))
+        applied = tuple(entry.get("applied", (0, 0)))
+        counts = {citation: tuple(pair) for citation, pair in entry.get("provisions_applied", {}).items()}
+        issues.append(
+            Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies, applied, counts)  # type: ignore[arg-type]
+        )
     return tuple(issues)
+
+
+@lru_cache
+def _mean_share() -> float:
+    issues = load_issues()
+    return sum(issue.share for issue in issues) / len(issues)
+
+
+def provision_weight(issue: Issue, citation: str, position: int) -> float:
+    """How much a provision governing the issue weighs, relative to the mean issue's share, at
+    `position` among those that hold in the jurisdiction: the share of the development statements
+    raising the issue in which it applied, smoothed towards the issue's own share, discounted by
+    position as rank fusion would discount it. "The police" raises cooperation with the authorities
+    in most stories; which of its provisions applied is another matter."""
+    prior = issue.share * (RRF_K + 1) / (RRF_K + position + 1)
+    applied, raised = issue.provisions_applied.get(citation, (0, 0))
+    return (applied + PRIOR_STATEMENTS * prior) / (raised + PRIOR_STATEMENTS) / _mean_share()
 
 
 @dataclass
@@ -72,7 +106,7 @@ class Raised:
 
     @property
     def weight(self) -> float:
-        return self.issue.weight * (1 + SENTENCE_WEIGHT * (len(self.sentences) - 1))
+        return 1 + SENTENCE_WEIGHT * (len(self.sentences) - 1)
 
     def as_json(self, code: str) -> dict[str, Any]:
         return {
@@ -152,23 +186,30 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
     ranked: dict[str, list[SearchHit]] = {}
     for code in jurisdictions or [""]:
         filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
-        lists = [(searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits, 1.0)]
+        plain = searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits
+        scored = [(hit, 1 / (RRF_K + rank + 1)) for rank, hit in enumerate(plain)]
         for raised in issues:
-            governing = _governing(raised.issue, versions, code, language)
+            governing = governing_provisions(raised.issue, versions, code, language)
             hits = searcher.search(raised.issue.query, filters, RANKED).hits
-            held = {hit.passage.id for hit in governing}
-            raised.provisions[code] = (governing + [h for h in hits if h.passage.id not in held])[:PROVISIONS_PER_ISSUE]
-            lists.append((governing, GOVERNING_WEIGHT * raised.weight))
-        ranked[code] = _fused(lists)[:RANKED]
+            held = {hit.passage.id for _, hit in governing}
+            shown = [hit for _, hit in governing] + [h for h in hits if h.passage.id not in held]
+            raised.provisions[code] = shown[:PROVISIONS_PER_ISSUE]
+            for position, (citation, hit) in enumerate(governing):
+                weight = provision_weight(raised.issue, citation, position)
+                scored.append((hit, GOVERNING_WEIGHT * raised.weight * weight / (RRF_K + 1)))
+        ranked[code] = _summed(scored)[:RANKED]
     return Analysis(language, issues, ranked)
 
 
-def _governing(issue: Issue, versions: dict[str, list[Passage]], code: str, language: str) -> list[SearchHit]:
-    """The provisions that govern an issue, as the index holds them (`versions`: each citation's
-    passage in every document that holds it), in the jurisdiction's scope (its
-    own law and the treaties binding it; for an international or regional body, as for a state of
-    the Council of Europe outside the corpus, the international and regional instruments; all where
-    none is asked), each once: in the statement's language where the instrument is in several."""
+def governing_provisions(
+    issue: Issue, versions: dict[str, list[Passage]], code: str, language: str
+) -> list[tuple[str, SearchHit]]:
+    """The provisions that govern an issue, each with its citation in corpus/issues.toml, as the
+    index holds them (`versions`: each citation's passage in every document that holds it), in the
+    jurisdiction's scope (its own law and the treaties binding it; for an international or regional
+    body, as for a state of the Council of Europe outside the corpus, the international and regional
+    instruments; all where none is asked), each once: in the statement's language where the
+    instrument is in several."""
     scope = load_jurisdictions()
 
     def applies_in(p: Passage) -> bool:
@@ -178,21 +219,20 @@ def _governing(issue: Issue, versions: dict[str, list[Passage]], code: str, lang
             return scope.layer(p.jurisdiction) != "national"
         return scope.binds(p.document_id, p.jurisdiction, code)
 
-    found: list[SearchHit] = []
+    found: list[tuple[str, SearchHit]] = []
     for citation in issue.applies:
         held = [p for p in versions[citation] if applies_in(p)]
         if held:
             chosen = next((p for p in held if p.language == language), held[0])
-            found.append(SearchHit(chosen, 1.0, "citation"))
+            found.append((citation, SearchHit(chosen, 1.0, "citation")))
     return found
 
 
-def _fused(lists: list[tuple[list[SearchHit], float]]) -> list[SearchHit]:
-    """Reciprocal rank fusion of ranked lists, by passage."""
-    scores: dict[str, float] = {}
+def _summed(scored: list[tuple[SearchHit, float]]) -> list[SearchHit]:
+    """The hits by the sum of their scores, by passage."""
+    totals: dict[str, float] = {}
     first: dict[str, SearchHit] = {}
-    for hits, weight in lists:
-        for rank, hit in enumerate(hits):
-            scores[hit.passage.id] = scores.get(hit.passage.id, 0.0) + weight / (RRF_K + rank + 1)
-            first.setdefault(hit.passage.id, hit)
-    return [first[pid] for pid in sorted(scores, key=lambda pid: -scores[pid])]
+    for hit, score in scored:
+        totals[hit.passage.id] = totals.get(hit.passage.id, 0.0) + score
+        first.setdefault(hit.passage.id, hit)
+    return [first[pid] for pid in sorted(totals, key=lambda pid: -totals[pid])]
