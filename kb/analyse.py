@@ -63,10 +63,10 @@ def load_issues(path: Path = ISSUES_FILE) -> tuple[Issue, ...]:
         cues = sorted((c.lower() for c in entry["cues"]), key=len, reverse=True)
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(c) for c in cues) + ")")
         applies = tuple(entry.get("applies", []))
-        applied = tuple(entry.get("applied", (0, 0)))
-        counts = {citation: tuple(pair) for citation, pair in entry.get("provisions_applied", {}).items()}
+        applied, raised = entry.get("applied", (0, 0))
+        counts = {citation: (a, r) for citation, (a, r) in entry.get("provisions_applied", {}).items()}
         issues.append(
-            Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies, applied, counts)  # type: ignore[arg-type]
+            Issue(issue_id, entry["label"], entry["kind"], entry["query"], pattern, applies, (applied, raised), counts)
         )
     return tuple(issues)
 
