@@ -40,6 +40,8 @@ def _applies(citation: str, gold: list[str]) -> bool:
 
 def counts(searcher: Searcher, fact_files: list[Path]) -> dict[str, Counts]:
     found = {issue.id: Counts() for issue in load_issues()}
+    # Each governing provision looked up once, for every statement.
+    versions = {citation: searcher.cited_versions(citation) for issue in load_issues() for citation in issue.applies}
     for path in fact_files:
         for fact in tomllib.loads(path.read_text(encoding="utf-8"))["fact"]:
             text, gold, code = fact["statement"], fact["provisions"], fact.get("jurisdiction", "")
@@ -49,7 +51,6 @@ def counts(searcher: Searcher, fact_files: list[Path]) -> dict[str, Counts]:
                 tally = found[issue.id]
                 tally.raised += 1
                 tally.applied += any(_applies(named, gold) for named in issue.applies)
-                versions = {citation: searcher.cited_versions(citation) for citation in issue.applies}
                 for citation, hit in governing_provisions(issue, versions, code, language):
                     pair = tally.provisions.setdefault(citation, [0, 0])
                     pair[0] += _applies(hit.passage.citation, gold)
