@@ -90,7 +90,7 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout16.toml", HERE / "heldout_xl14.toml")
+HELD_OUT = (HERE / "heldout16.toml", HERE / "heldout_xl14.toml", HERE / "heldout17.toml", HERE / "heldout_xl15.toml")
 
 
 @dataclass
