@@ -17,14 +17,14 @@ from cli.wiring import open_searcher
 from kb.analyse import RANKED, analyse
 from kb.answer import law_types
 from kb.config import get_settings
-from kb.model import SearchHit, cites_within
+from kb.model import SearchHit, cites_overlap
 from kb.retrieve import MAX_QUERY_CHARS, SearchFilters
 
 
 def _found(gold: str, hits: list[SearchHit]) -> int | None:
     """The 1-based rank of the first result that is, is within, or holds the gold provision."""
     for rank, hit in enumerate(hits, 1):
-        if cites_within(hit.passage.citation, gold) or cites_within(gold, hit.passage.citation):
+        if cites_overlap(hit.passage.citation, gold):
             return rank
     return None
 

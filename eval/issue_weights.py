@@ -22,7 +22,7 @@ from pathlib import Path
 from cli.wiring import open_searcher
 from kb.analyse import governing_provisions, load_issues, raised_issues
 from kb.config import get_settings
-from kb.model import cites_within
+from kb.model import cites_overlap
 from kb.query_language import query_language
 from kb.retrieve import Searcher
 
@@ -35,7 +35,7 @@ class Counts:
 
 
 def _applies(citation: str, gold: list[str]) -> bool:
-    return any(cites_within(citation, g) or cites_within(g, citation) for g in gold)
+    return any(cites_overlap(citation, g) for g in gold)
 
 
 def counts(searcher: Searcher, fact_files: list[Path]) -> dict[str, Counts]:

@@ -53,6 +53,11 @@ def cites_within(citation: str, provision: str) -> bool:
     return unit_in_span(unit, span[1], span[2])
 
 
+def cites_overlap(a: str, b: str) -> bool:
+    """Whether one citation is, is within, or holds the other (a provision and its parts meet)."""
+    return cites_within(a, b) or cites_within(b, a)
+
+
 def section_key(citation: str) -> str:
     """What precedes a citation's first unit in brackets or after a slash, in canonical form: a
     citation lies within a provision (cites_within) only if the two share it."""

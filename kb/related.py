@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb import citations
-from kb.model import Passage, cites_within
+from kb.model import Passage, cites_overlap
 from kb.references import provision_label, reference_data
 from kb.retrieve import Searcher
 from kb.transpositions import transpositions
@@ -110,8 +110,7 @@ def cited_by(searcher: Searcher, passages: list[Passage]) -> dict[str, list[Link
         links = {
             other.citation: Link(other.citation, other.heading, other.id, other.document_id)
             for other, citation in candidates
-            if other.id != passage.id
-            and (cites_within(citation, passage.citation) or cites_within(passage.citation, citation))
+            if other.id != passage.id and cites_overlap(citation, passage.citation)
         }
         found[passage.id] = list(links.values())[:CITED_BY_LIMIT]
     return found

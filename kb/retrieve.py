@@ -14,7 +14,7 @@ from kb import citations
 from kb.embed import QueryEmbedder, QueryVectors
 from kb.glossary import translations
 from kb.jurisdictions import load_jurisdictions
-from kb.model import Passage, SearchHit, cites_within, section_key, split_span
+from kb.model import Passage, SearchHit, cites_overlap, cites_within, section_key, split_span
 from kb.query_language import language_name, query_language
 from kb.query_syntax import parse_query
 from kb.rank import POOL_DEPTH, Candidate, QueryFacts, Ranker, union
@@ -410,11 +410,7 @@ class Searcher:
                 and r.document_id != record.document_id
             ]  # fmt: skip
             for other in versions:
-                labels = [
-                    label
-                    for label in self._labels(other)
-                    if cites_within(label, passage.citation) or cites_within(passage.citation, label)
-                ]
+                labels = [label for label in self._labels(other) if cites_overlap(label, passage.citation)]
                 if not labels:
                     continue
                 conditions = [

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kb.model import cites_within
+from kb.model import cites_overlap
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 BASES = ("national text", "subject")
@@ -37,11 +37,6 @@ class Link:
     source: str
     jurisdiction: str = ""  # the state whose provisions `national` names
     topics: tuple[str, ...] = ()  # the compare matrix's rows it belongs to
-
-
-def _touches(citation: str, provision: str) -> bool:
-    """A passage meets a link's provision when it is that provision, a part of it, or holds it."""
-    return cites_within(citation, provision) or cites_within(provision, citation)
 
 
 @lru_cache
@@ -74,13 +69,13 @@ def transpositions(citation: str) -> list[Transposition]:
     """The links a provision takes part in: what it implements, or where it is implemented."""
     found: dict[tuple[str, str], Transposition] = {}
     for link in load_links():
-        if _touches(citation, link.directive):
+        if cites_overlap(citation, link.directive):
             for national in link.national:
                 found.setdefault(
                     ("implemented in", national),
                     Transposition("implemented in", national, link.about, link.basis, link.source),
                 )
-        elif any(_touches(citation, national) for national in link.national):
+        elif any(cites_overlap(citation, national) for national in link.national):
             found.setdefault(
                 ("implements", link.directive),
                 Transposition("implements", link.directive, link.about, link.basis, link.source),
