@@ -14,11 +14,11 @@ import tomllib
 from pathlib import Path
 
 from cli.wiring import open_searcher
-from kb.analyse import RANKED, analyse
+from kb.analyse import RANKED, analyse, facts_query
 from kb.answer import law_types
 from kb.config import get_settings
 from kb.model import SearchHit, cites_overlap
-from kb.retrieve import MAX_QUERY_CHARS, SearchFilters
+from kb.retrieve import SearchFilters
 
 
 def _found(gold: str, hits: list[SearchHit]) -> int | None:
@@ -48,7 +48,7 @@ def main() -> None:
             code = fact["jurisdiction"]
             analysed = analyse(searcher, fact["statement"], [code]).ranked[code]
             filters = SearchFilters(jurisdictions=[code], instrument_types=types)
-            plain = searcher.search(fact["statement"][:MAX_QUERY_CHARS], filters, RANKED).hits
+            plain = searcher.search(facts_query(fact["statement"]), filters, RANKED).hits
             for system, hits in (("analyse", analysed), ("search", plain)):
                 recall, rr = score(fact["provisions"], hits)
                 for key in (code, "all"):

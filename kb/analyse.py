@@ -15,6 +15,7 @@ from kb.answer import law_types
 from kb.jurisdictions import load_jurisdictions
 from kb.model import Passage, SearchHit
 from kb.query_language import query_language
+from kb.query_syntax import as_written
 from kb.retrieve import MAX_QUERY_CHARS, Searcher, SearchFilters
 from kb.statements import statements
 from kb.store.base import RRF_K
@@ -186,7 +187,7 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
     ranked: dict[str, list[SearchHit]] = {}
     for code in jurisdictions or [""]:
         filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
-        plain = searcher.search(text[:MAX_QUERY_CHARS], filters, RANKED).hits
+        plain = searcher.search(facts_query(text), filters, RANKED).hits
         scored = [(hit, 1 / (RRF_K + rank + 1)) for rank, hit in enumerate(plain)]
         for raised in issues:
             governing = governing_provisions(raised.issue, versions, code, language)
@@ -199,6 +200,12 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
                 scored.append((hit, GOVERNING_WEIGHT * raised.weight * weight / (RRF_K + 1)))
         ranked[code] = _summed(scored)[:RANKED]
     return Analysis(language, issues, ranked)
+
+
+def facts_query(text: str) -> str:
+    """The statement as one search, its quotation marks and capitals those of its speakers (a phrase
+    in quotes would otherwise have to occur in the law word for word), cut to a query's length."""
+    return as_written(text)[:MAX_QUERY_CHARS]
 
 
 def governing_provisions(

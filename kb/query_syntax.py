@@ -72,6 +72,12 @@ def parse_query(query: str) -> ParsedQuery:
     return ParsedQuery(" ".join(words), clauses)
 
 
+def as_written(text: str) -> str:
+    """A text to search as natural language throughout: a client's statement quotes what people
+    said and writes OR or NOT in capitals for emphasis, neither of which is search syntax."""
+    return " ".join(word.lower() if word in OPERATORS else word for word in text.replace('"', " ").split())
+
+
 def _bare(word: str) -> str:
     """A word as the full-text index sees it: lower case, without surrounding punctuation."""
     return word.strip(".,;:!?()[]{}'\"").lower()

@@ -57,3 +57,11 @@ def test_a_death_and_a_childs_return_raise_the_state_duties_and_rights_they_enga
     assert _issue(analysis, "death_or_danger_to_life", "COE")[0] == "ECHR, art 2"
     assert "AufenthG, s 58(1a)" in _issue(analysis, "return_and_repatriation", "DE")  # a child's return
     assert "AufenthG, s 58(1a)" not in _issue(analysis, "return_and_repatriation", "COE")  # national law
+
+
+def test_a_statement_quoting_people_is_searched_for_its_words_not_for_the_quoted_phrase(corpus_searcher):
+    # A phrase in quotes would be search syntax (it must occur word for word); no provision says "go out".
+    quoted = STATEMENT + ' The owner said we had to "go out" with customers or pay a fine.'
+    plain = quoted.replace('"', "")
+    ranked = [hit.passage.id for hit in analyse(corpus_searcher, quoted, ["GB"]).ranked["GB"]]
+    assert ranked == [hit.passage.id for hit in analyse(corpus_searcher, plain, ["GB"]).ranked["GB"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.query_syntax import Clause, parse_query
+from kb.query_syntax import Clause, as_written, parse_query
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,11 @@ def test_constraints_become_full_text_filters():
             },
         ],
     }
+
+
+def test_a_text_as_written_has_no_phrases_or_operators():
+    statement = 'He said the girls had to "go out" with customers, OR ELSE they paid a fine. NOT once was I paid.'
+    parsed = parse_query(as_written(statement))
+    assert parsed.clauses == []
+    said = "He said the girls had to go out with customers, or ELSE they paid a fine. not once was I paid."
+    assert parsed.text == said
