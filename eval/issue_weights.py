@@ -26,6 +26,9 @@ from kb.model import cites_overlap
 from kb.query_language import query_language
 from kb.retrieve import Searcher
 
+# Locked: reported once, never counted.
+LOCKED = (Path(__file__).resolve().parent / "facts_heldout16.toml",)
+
 
 @dataclass
 class Counts:
@@ -62,6 +65,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("facts", type=Path, nargs="+")
     args = parser.parse_args()
+    for path in args.facts:
+        if path.resolve() in LOCKED:
+            raise SystemExit(f"{path} is a held-out set in force: it is reported once, never counted")
     with open_searcher(get_settings()) as searcher:
         found = counts(searcher, args.facts)
     for issue in load_issues():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.issue_weights import counts
+from eval.issue_weights import LOCKED, counts, main
 from kb.analyse import PRIOR_STATEMENTS, SENTENCE_WEIGHT, Issue, load_issues, provision_weight, raised_issues
 
 
@@ -61,3 +61,9 @@ def test_an_issue_raised_by_more_sentences_weighs_more():
     (one,) = [r for r in once if r.issue.id == "withheld_documents"]
     (two,) = [r for r in twice if r.issue.id == "withheld_documents"]
     assert two.weight == one.weight * (1 + SENTENCE_WEIGHT)
+
+
+def test_a_locked_fact_set_is_never_counted(monkeypatch):
+    monkeypatch.setattr("sys.argv", ["issue_weights", str(LOCKED[0])])
+    with pytest.raises(SystemExit, match="held-out set in force"):
+        main()
