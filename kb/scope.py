@@ -65,10 +65,11 @@ def _asks_in_any_language(kind: str, question: str) -> bool:
 
 @lru_cache
 def _domain(path: Path = DOMAIN_FILE) -> re.Pattern[str]:
-    """Whole words (plurals included), or word beginnings for terms ending in "*"."""
+    """Whole words (plurals included), or word beginnings for terms ending in "*"; without accents,
+    as questions are often typed ("handel ludzmi", "plangere penala")."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    terms = [*data["terms"], *data.get("terms_other_languages", [])]
-    alternatives = [_term_pattern(t.lower()) for t in sorted(set(terms), key=len, reverse=True)]
+    terms = {fold(t, "") for t in [*data["terms"], *data.get("terms_other_languages", [])]}
+    alternatives = [_term_pattern(t) for t in sorted(terms, key=len, reverse=True)]
     return re.compile(f"(?:{'|'.join(alternatives)})")
 
 
@@ -84,7 +85,7 @@ def _term_pattern(term: str) -> str:
 def in_field(question: str, instrument_names: dict[str, str]) -> bool:
     """Whether the question is about the corpus's field: its vocabulary, a held instrument by name
     or alias (loose names, as `Searcher.instrument_names` gives them), or a cited provision."""
-    if _domain().search(question.lower()):
+    if _domain().search(fold(question, "")):
         return True
     loose = f" {citations.loose(question)} "
     if any(f" {name} " in loose for name in instrument_names):

@@ -25,6 +25,10 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Mein Mann wurde in den USA als Erntehelfer ausgebeutet und bedroht.",  # the participle, not "ausbeut*"
         "Trabajé dos años en una granja casi sin sueldo y bajo amenazas.",
         "Чи має значення за Палермським протоколом те, що вона погодилася?",
+        "Czy to juz jest handel ludzmi wedlug holenderskiego prawa?",  # typed without its accents
+        "Em gái tôi bị bán sang nước ngoài, giờ muốn về Việt Nam.",  # "was sold"
+        "هل هذا يعتبر عمل قسري حسب القانون الأمريكي؟",  # forced labour, without the article
+        "Muss sie jetzt ausreisen, nachdem sie gegen ihre Zuhälter ausgesagt hat?",
     ],
 )
 def test_questions_of_the_field_are_in_it(question):
