@@ -370,3 +370,13 @@ def test_search_results_and_related_carry_transpositions(corpus_searcher):
     ].items()
     links = related(corpus_searcher, hit.passage).transpositions
     assert links and links[0]["passage_id"] is None  # the 2004 Directive is not in the corpus
+
+
+@pytest.mark.parametrize(
+    ("treaty", "body"),
+    [("un-palermo-protocol", "UN"), ("un-refugee-convention-1951", "UN"), ("coe-cets197", "COE"), ("coe-echr", "COE")],
+)
+def test_the_netherlands_is_bound_by_the_treaties_it_ratified(treaty: str, body: str):
+    from kb.jurisdictions import load_jurisdictions
+
+    assert load_jurisdictions().binds(treaty, body, "NL")
