@@ -9,7 +9,9 @@ eval/in_scope_fresh.toml: questions the corpus answers, each with the provision 
 - jurisdiction correctness: the share of answers to a jurisdiction's question that cite only
   documents within that jurisdiction's scope;
 - abstention: the share of out-of-scope questions abstained on (per split and kind), and of gold
-  and fresh in-scope questions abstained on (false abstentions);
+  and fresh in-scope questions abstained on (false abstentions); of the questions about a state
+  whose law the corpus lacks, the share declined: abstained on, or answered from the treaties
+  binding the state alone, saying that its own law is not held;
 - fresh recall: the share of fresh in-scope answers citing the provision recorded for them;
 - `kb ask` latency p50/p95 over the gold questions after one warm-up.
 `--calibrate` searches the support thresholds of kb/answer.py on the gold set and the "tune"
@@ -45,6 +47,7 @@ from kb.citations import split_label
 from kb.config import get_settings
 from kb.generate import support
 from kb.model import cites_within
+from kb.phrases import phrases
 
 HERE = Path(__file__).resolve().parent
 OUT_OF_SCOPE = (HERE / "out_of_scope.toml", HERE / "out_of_scope_fresh.toml")
@@ -103,6 +106,12 @@ def load_in_scope(path: Path = IN_SCOPE_FRESH) -> list[InScope]:
     return [InScope(e["id"], e["question"], e["document_id"], e["provision"]) for e in entries]
 
 
+def treaties_only(draft: Draft) -> bool:
+    """An answer that quotes no state's own law and opens by saying the corpus holds none of it."""
+    no_law = phrases("en")["treaties_only"].split("{")[0]
+    return all(c.layer != "national" for c in draft.citations) and any(n.startswith(no_law) for n in draft.notes)
+
+
 def sentence_supported(sentence: str, draft: Draft) -> bool:
     """A drafted sentence is supported when every passage it cites contains its quote verbatim."""
     match = _SENTENCE.match(sentence)
@@ -158,6 +167,10 @@ def evaluate(
     def abstained(items: list[OutOfScope]) -> float:
         return round(sum(oos[o.id].abstained for o in items) / len(items), 3) if items else float("nan")
 
+    def declined(items: list[OutOfScope]) -> float:
+        said = [oos[o.id].abstained or treaties_only(oos[o.id]) for o in items]
+        return round(sum(said) / len(said), 3) if said else float("nan")
+
     return {
         "gold_questions": len(gold),
         "answer_recall": round(sum(cites_gold(drafts[q.id], q) for q in gold) / len(gold), 3),
@@ -181,6 +194,9 @@ def evaluate(
         "abstention_by_kind": {
             k: abstained([o for o in out_of_scope if o.kind == k]) for k in sorted({o.kind for o in out_of_scope})
         },
+        # A question about a state whose law the corpus lacks may be answered from the treaties binding
+        # it alone, saying so: that declines the state's own law as an abstention does.
+        "absent_state_declined": declined([o for o in out_of_scope if o.kind == "absent_state"]),
         "answered_out_of_scope": [o.id for o in out_of_scope if not oos[o.id].abstained],
         "fresh_in_scope_questions": len(fresh),
         "fresh_recall": round(sum(q.cited_by(fresh_drafts[q.id]) for q in fresh) / max(len(fresh), 1), 3),

@@ -28,7 +28,7 @@ from kb.national import canonical
 from kb.phrases import jurisdiction_name, phrases
 from kb.query_language import language_name, query_language
 from kb.retrieve import Searcher, SearchError, SearchFilters
-from kb.scope import FIGURES, OUTSIDE_FIELD, asks_for_figures, in_field, unmet_expectation
+from kb.scope import FIGURES, OUTSIDE_FIELD, asks_for_figures, in_field, treaties_may_answer, unmet_expectation
 from kb.statements import statements
 from kb.text import terms
 
@@ -117,10 +117,13 @@ class Answerer:
         self.searcher = searcher
         self.generator = generator
 
-    def retrieve(self, question: str, jurisdictions: list[str]) -> tuple[dict[str | None, list[Supported]], list[str]]:
+    def retrieve(
+        self, question: str, jurisdictions: list[str], for_states: Sequence[str] = ()
+    ) -> tuple[dict[str | None, list[Supported]], list[str]]:
         """Per jurisdiction asked (None: the whole corpus), the candidates with their similarity; and
         the terms search added to the question (statutory terms for its lay words, its concepts in
-        the law's languages)."""
+        the law's languages). Instruments that `for_states` opted out of are left out."""
+        opted_out = load_jurisdictions().not_bound
         groups: dict[str | None, list[Supported]] = {}
         added: list[str] = []
         embedder = self.searcher.query_embedder
@@ -129,7 +132,11 @@ class Answerer:
             filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=law_types(self.searcher))
             response = self.searcher.search(question, filters, CANDIDATES)
             added += [term for term in response.also_searched if term not in added]
-            hits = [h for h in response.hits if states_rules(h.passage)]
+            hits = [
+                h
+                for h in response.hits
+                if states_rules(h.passage) and not opted_out.get(h.passage.document_id, frozenset()) & set(for_states)
+            ]
             vectors = self.searcher.passage_vectors([h.passage for h in hits])
             groups[code] = [
                 Supported(h, embedder.similarity(vector, vectors.get(h.passage.id)), vectors.get(h.passage.id))
@@ -147,23 +154,29 @@ class Answerer:
         # A question that names jurisdictions ("a T visa", "the Home Office") is answered for those,
         # as if they were asked: an answer about one state's law never quotes another's.
         codes = codes or sorted(scope.named_in(question) & self.searcher.known_values("jurisdiction"))
-        groups, added = self.retrieve(question, codes)
-        language = query_language(
-            question
-        )  # the answer's own words are in it, where corpus/answer_phrases.toml has them
         # A state named beside one the corpus covers ("from Nigeria to the UK") is not the question's law.
-        named_known = codes or scope.named_in(question)
-        absent = [] if named_known else states_without_law(question, set(scope.by_code))
-        reason = self.reason_to_abstain(question, absent)
+        absent = [] if codes or scope.named_in(question) else states_without_law(question, set(scope.by_code))
+        # Of a state whose own law the corpus lacks it may still hold the treaties and EU law binding
+        # it: those alone are quoted, under a line that says so.
+        # The answer's own words are in the question's language, where corpus/answer_phrases.toml has it.
+        language = query_language(question)
+        bodies = self.bodies_binding(absent) if treaties_may_answer(question, language) else []
+        groups, added = self.retrieve(question, codes or bodies, absent)
+        reason = self.reason_to_abstain(question, [] if bodies else absent)
         floor = MIN_SIMILARITY if language == "en" else MIN_SIMILARITY_OTHER_LANGUAGES
         chosen = {code: [] if reason else select(candidates, floor) for code, candidates in groups.items()}
         if any(chosen.values()):
             draft = _compose(question, chosen, bool(codes), language, added)
             reason = unmet_expectation(question, [s for ss in draft.by_jurisdiction.values() for s in ss])
+        if absent and (reason == OUTSIDE_FIELD or not any(chosen.values())):
+            reason = _no_law(absent)  # what the corpus lacks first is the state's own law
         if reason or not any(chosen.values()):
             draft = _abstention(question, groups, reason or NO_ANSWER, language, absent)
-        elif self.generator:
-            draft = self._generated(draft, chosen, asked=bool(codes))
+        else:
+            if self.generator:
+                draft = self._generated(draft, chosen, asked=bool(codes))
+            if absent:
+                _say_treaties_only(draft, absent, language)
         best = max((c.similarity for candidates in groups.values() for c in candidates), default=0.0)
         draft.support = {"similarity": round(best, 4)}
         draft.took_ms = (time.perf_counter() - started) * 1000
@@ -214,10 +227,19 @@ class Answerer:
             removed=removed,
         )
 
+    def bodies_binding(self, states: list[str]) -> list[str]:
+        """The bodies in the corpus whose instruments may bind every one of these states."""
+        if not states:
+            return []
+        scope = load_jurisdictions()
+        shared = set.intersection(*(set(scope.bodies_of(state)) for state in states))
+        held = shared & self.searcher.known_values("jurisdiction")
+        return sorted(held, key=lambda code: LAYERS.index(scope.layer(code)))
+
     def reason_to_abstain(self, question: str, absent_states: list[str]) -> str | None:
         """Why the question cannot be answered from the corpus whatever is retrieved; None if it may be."""
         if absent_states:
-            return phrases("en")["no_law"].format(states=", ".join(absent_states))
+            return _no_law(absent_states)
         missing = self.missing_sources(question)
         if missing:
             return f"The corpus does not hold {', '.join(missing)}, which the question asks about."
@@ -403,10 +425,24 @@ def _abstention(
     listed = "; ".join(f"[{i}] {c.citation}" for i, c in enumerate(citations, 1))
     words = phrases(language)
     said = {OUTSIDE_FIELD: words["outside"], NO_ANSWER: words["no_answer"]}.get(reason, reason)
-    if absent and reason == phrases("en")["no_law"].format(states=", ".join(absent)):
-        said = words["no_law"].format(states=", ".join(absent))
+    if absent and reason == _no_law(absent):
+        said = _no_law(absent, language)
     answer = f"{said} {words['nearest']} {listed}." if citations else said
     return Draft(question, answer, True, citations, {}, notes=[reason])
+
+
+def _no_law(states: list[str], language: str = "en") -> str:
+    return phrases(language)["no_law"].format(states=_named(states, language))
+
+
+def _named(states: list[str], language: str) -> str:
+    return ", ".join(jurisdiction_name(code, language) for code in states)
+
+
+def _say_treaties_only(draft: Draft, states: list[str], language: str) -> None:
+    """Heads an answer for states whose own law the corpus lacks with what it quotes instead."""
+    draft.answer = f"{phrases(language)['treaties_only'].format(states=_named(states, language))}\n\n{draft.answer}"
+    draft.notes.append(phrases("en")["treaties_only"].format(states=_named(states, "en")))
 
 
 def citation_of(hit: SearchHit) -> Citation:

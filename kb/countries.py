@@ -100,6 +100,12 @@ def _names() -> dict[str, str]:
     return names
 
 
+def common_name(alpha_2: str) -> str | None:
+    """A state's short English name ("Bolivia" rather than "Bolivia, Plurinational State of")."""
+    country = pycountry.countries.get(alpha_2=alpha_2)
+    return (getattr(country, "common_name", None) or country.name) if country else None
+
+
 @lru_cache
 def _codes() -> dict[str, str]:
     codes: dict[str, str] = {}
@@ -151,9 +157,9 @@ _ORIGIN = re.compile(
 
 def states_without_law(question: str, known_codes: set[str]) -> list[str]:
     """The states the question names whose law the corpus does not hold (not among `known_codes`),
-    leaving out a state named only as where someone comes from or returns to."""
+    leaving out a state named only as where someone comes from or returns to; ISO 3166 alpha-2 codes."""
     return sorted(
-        common
+        _codes()[common]
         for common, spots in _mentions(question).items()
         if _codes()[common] not in known_codes
         and not all(_ORIGIN.search(question[max(0, spot - 30) : spot]) for spot in spots)

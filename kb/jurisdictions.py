@@ -35,6 +35,8 @@ class Jurisdiction:
 class Jurisdictions:
     by_code: dict[str, Jurisdiction]
     parties: dict[str, frozenset[str]] = field(default_factory=dict)  # treaty document id -> bound states
+    not_bound: dict[str, frozenset[str]] = field(default_factory=dict)  # instrument -> member states opted out
+    members: dict[str, frozenset[str]] = field(default_factory=dict)  # regional body -> its member states now
 
     def languages(self, code: str) -> tuple[str, ...]:
         known = self.by_code.get(code)
@@ -53,6 +55,15 @@ class Jurisdictions:
         known = self.by_code.get(state)
         # An instrument of a body the state belongs to, with parties not recorded: kept, not dropped.
         return known is not None and document_jurisdiction in known.member_of
+
+    def bodies_of(self, state: str) -> list[str]:
+        """The international and regional bodies whose instruments may bind a state this file does
+        not describe: the UN's (open to every state), and those of the regional bodies it belongs to."""
+        return [
+            code
+            for code, body in self.by_code.items()
+            if body.layer != "national" and (state in self.members[code] if code in self.members else code == "UN")
+        ]
 
     def named_in(self, query: str) -> set[str]:
         """The jurisdictions a query names ("in Germany", "the Home Office", "the UN protocol")."""
@@ -93,5 +104,17 @@ def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
     for code, jurisdiction in by_code.items():
         if jurisdiction.layer not in LAYERS:
             raise ValueError(f"{path}: jurisdiction {code} has layer {jurisdiction.layer!r}; use one of {LAYERS}")
-    parties = {doc: frozenset(entry.get("parties", [])) for doc, entry in data.get("instrument", {}).items()}
-    return Jurisdictions(by_code, parties)
+    instruments = data.get("instrument", {})
+    parties = {doc: frozenset(entry.get("parties", [])) for doc, entry in instruments.items()}
+    not_bound = {doc: frozenset(entry["not_bound"]) for doc, entry in instruments.items() if "not_bound" in entry}
+    return Jurisdictions(by_code, parties, not_bound, _members(data.get("jurisdiction", {})))
+
+
+def _members(entries: dict) -> dict[str, frozenset[str]]:
+    """Each regional body's member states today: listed, or joined (accessions) and not left."""
+    members = {}
+    for code, entry in entries.items():
+        joined = {state for states in entry.get("accessions", {}).values() for state in states}
+        if "members" in entry or joined:
+            members[code] = frozenset(entry.get("members", [])) | (joined - set(entry.get("left", {})))
+    return members

@@ -6,7 +6,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from kb.countries import local_name
+from kb.countries import common_name, local_name
 from kb.jurisdictions import load_jurisdictions
 
 PHRASES_FILE = Path(__file__).resolve().parent.parent / "corpus" / "answer_phrases.toml"
@@ -32,4 +32,4 @@ def jurisdiction_name(code: str, language: str) -> str:
     if local:
         return local
     known = load_jurisdictions().by_code.get(code)
-    return known.name if known else code
+    return known.name if known else (common_name(code) if len(code) == 2 else None) or code

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kb import citations
-from kb.glossary import fold
+from kb.glossary import fold, load_glossary
 from kb.text import terms
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "corpus" / "domain.toml"
@@ -125,3 +125,37 @@ def unmet_expectation(question: str, quoted: list[str]) -> str | None:
     if _asks_in_any_language("contact", question) and not _CONTACT.search(text):
         return "The question asks for contact details, and no provision found gives them."
     return None
+
+
+# A question about a state whose own law the corpus lacks is answered from the treaties binding that
+# state only when it is about trafficking itself: these concepts of corpus/glossary.toml, named in
+# the question's language or in English. A student's permit or a naturalisation there is that
+# state's law alone.
+_TRAFFICKING_CONCEPTS = {
+    "trafficking in persons",
+    "victim",
+    "exploitation",
+    "forced labour",
+    "sexual exploitation",
+    "slavery",
+}
+# A numbered provision or act ("artículo 177 bis", "Legea nr. 678/2001", "Republic Act 9208", "§ 10")
+# asks for the text of a national law, which no treaty is.
+_NUMBERED_PROVISION = re.compile(
+    r"(?<!\w)(?:art(?:\.|icle|ículo|iculo|igo|icolo|ikel|ykuł|ykul|icolul|icolului)?|§|section|s\.|act|"
+    r"leg(?:ea|ii)|ley|lei|law)\s*(?:n(?:o|r|º)\.?\s*)?\d",
+    re.IGNORECASE,
+)
+
+
+def treaties_may_answer(question: str, language: str) -> bool:
+    """Whether the treaties binding a state may answer a question about it, its own law absent."""
+    if _NUMBERED_PROVISION.search(question) or asks_for_figures(question) or unmet_expectation(question, []):
+        return False
+    return any(
+        pattern.search(fold(question, code))
+        for concept in load_glossary()
+        if concept.terms.get("en", ("",))[0] in _TRAFFICKING_CONCEPTS
+        for code, pattern in concept.patterns.items()
+        if code in (language, "en")
+    )

@@ -171,8 +171,8 @@ def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
 @pytest.mark.parametrize(
     ("question", "absent"),
     [
-        ("Does Dutch law give a reflection period?", ["Netherlands"]),
-        ("What residence permit can a victim get in France?", ["France"]),
+        ("Does Dutch law give a reflection period?", ["NL"]),
+        ("What residence permit can a victim get in France?", ["FR"]),
         ("T visa in the United States", []),
         ("residence permit in Germany", []),
         ("she wore a jersey and ate turkey", []),
@@ -180,10 +180,10 @@ def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
         ("A boy from Vietnam was found working in a cannabis house. Who must look after him?", []),
         ("She wants to go home to Moldova but they burned her passport.", []),
         ("Ein Junge aus Guinea sagt, er sei 16, und hat keine Papiere.", []),
-        ("She came from Nigeria and was exploited in France. Can she stay in France?", ["France"]),
+        ("She came from Nigeria and was exploited in France. Can she stay in France?", ["FR"]),
         # an adjective written in lower case names the state with the law it qualifies, not alone
-        ("¿Qué pena prevé el artículo 177 bis del Código Penal español?", ["Spain"]),
-        ("Jaka kara grozi według art. 189a polskiego kodeksu karnego?", ["Poland"]),
+        ("¿Qué pena prevé el artículo 177 bis del Código Penal español?", ["ES"]),
+        ("Jaka kara grozi według art. 189a polskiego kodeksu karnego?", ["PL"]),
         ("Solo hablo español y no tengo abogado. ¿Me pueden deportar?", []),
     ],
 )

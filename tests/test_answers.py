@@ -7,6 +7,7 @@ import pytest
 from eval.answers import sentence_supported
 from kb.answer import Answerer
 from kb.compare import compare
+from kb.jurisdictions import load_jurisdictions
 from kb.retrieve import SearchError
 
 
@@ -49,7 +50,7 @@ def test_a_draft_quotes_rules_not_a_statutes_title_or_a_treatys_recitals(answere
 @pytest.mark.parametrize(
     ("question", "reason"),
     [
-        ("What residence permit can a trafficking victim get in France?", "no law of France"),
+        ("How much does Italian citizenship cost, and how long does it take?", "no law of Italy"),
         ("What does section 45 of the Modern Slavery Act 2015 say about the defence?", "Modern Slavery Act"),
         ("What is the sentence under section 232a of the Criminal Code?", "Criminal Code 232a"),
         ("Can my landlord raise the rent in the middle of a fixed-term lease?", "outside what the corpus covers"),
@@ -65,6 +66,38 @@ def test_it_abstains_and_says_why_listing_the_nearest_passages(answerer, questio
     assert draft.by_jurisdiction == {}
     assert 1 <= len(draft.citations) <= 3
     assert all(f"[{n}]" in draft.answer for n in range(1, len(draft.citations) + 1))
+
+
+def test_a_state_whose_law_the_corpus_lacks_is_answered_from_the_treaties_binding_it_and_says_so(answerer):
+    draft = answerer.ask("What residence permit can a trafficking victim get in France?")
+    assert not draft.abstained
+    assert draft.answer.startswith("The corpus holds no law of France itself.")
+    assert set(draft.by_jurisdiction) <= {"UN", "COE", "EU"} and draft.citations
+    assert "coe-cets197" in {c.document_id for c in draft.citations}
+    assert all(c.layer != "national" for c in draft.citations)
+
+
+def test_an_instrument_a_state_opted_out_of_is_not_quoted_for_it(answerer, monkeypatch):
+    # As Denmark is bound by neither EU directive: here France, as if it had opted out of CETS 197.
+    question = "What residence permit can a trafficking victim get in France?"
+    assert "coe-cets197" in {c.document_id for c in answerer.ask(question).citations}
+    monkeypatch.setitem(load_jurisdictions().not_bound, "coe-cets197", frozenset({"FR"}))
+    assert "coe-cets197" not in {c.document_id for c in answerer.ask(question).citations}
+
+
+def test_a_question_on_another_field_or_a_national_provision_of_such_a_state_abstains(answerer):
+    for question in (
+        "I study in Ghent on a Belgian student residence card. How do I renew it at the municipality?",
+        "What penalty does article 177 bis of the Spanish Criminal Code set for trafficking in human beings?",
+        "How much money a month does a trafficking victim in a Spanish NGO shelter receive?",
+    ):
+        draft = answerer.ask(question)
+        assert draft.abstained and "no law of" in draft.answer, question
+
+
+def test_a_state_without_law_is_named_in_the_questions_language(answerer):
+    draft = answerer.ask("Ce permis de séjour peut obtenir une victime de la traite des êtres humains en Italie ?")
+    assert draft.answer.startswith("Le corpus ne contient pas le droit propre de cet État (Italie).")
 
 
 def test_an_instrument_named_with_its_state_is_one_the_corpus_holds(answerer):

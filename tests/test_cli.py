@@ -207,11 +207,20 @@ def test_ask_json_cites_what_it_quotes(env, ingested):
     assert first.startswith('Model Convention, art 2(1): "1. Each Party shall grant') and first.endswith("[1]")
 
 
-def test_ask_abstains_on_a_state_the_corpus_lacks(env, ingested):
-    result = kb("ask", "What permit can a deceived person get in France?")
+def test_ask_abstains_on_another_field_in_a_state_the_corpus_lacks(env, ingested):
+    result = kb("ask", "How much does Italian citizenship cost?")
     assert result.exit_code == 0, result.stderr
     assert "No answer in the corpus." in result.stdout
-    assert "no law of France" in result.stdout
+    assert "no law of Italy" in result.stdout
+
+
+def test_ask_answers_for_a_state_the_corpus_lacks_from_the_treaties_binding_it(env, ingested):
+    result = kb("ask", "How long must a deceived person in France be allowed to wait before removal?", "--json")
+    assert result.exit_code == 0, result.stderr
+    draft = json.loads(result.stdout)
+    assert not draft["abstained"]
+    assert draft["answer"].startswith("The corpus holds no law of France itself.")
+    assert draft["citations"] and {c["layer"] for c in draft["citations"]} <= {"international", "regional"}
 
 
 def test_compare_errors_exit_with_a_reason(env, ingested):

@@ -380,3 +380,13 @@ def test_the_netherlands_is_bound_by_the_treaties_it_ratified(treaty: str, body:
     from kb.jurisdictions import load_jurisdictions
 
     assert load_jurisdictions().binds(treaty, body, "NL")
+
+
+def test_a_state_outside_the_file_is_bound_through_the_bodies_it_belongs_to():
+    from kb.jurisdictions import load_jurisdictions
+
+    scope = load_jurisdictions()
+    assert scope.bodies_of("IT") == ["UN", "COE", "EU"]
+    assert scope.bodies_of("UA") == ["UN", "COE"] and scope.bodies_of("NG") == ["UN"]
+    assert "EU" not in scope.bodies_of("GB")  # left on 31 December 2020
+    assert all("DK" in scope.not_bound[d] for d in ("eu-dir-2011-36", "eu-dir-2012-29"))
