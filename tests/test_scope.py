@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.scope import asks_for_figures, in_field, unmet_expectation
+from kb.scope import asks_for_figures, in_field, treaties_may_answer, unmet_expectation
 
 NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 197"}
 
@@ -107,3 +107,20 @@ def test_how_many_with_a_year_is_a_statistic_in_any_language_but_a_year_in_a_nam
     assert not asks_for_figures("Wie viele Jahre Haft drohen nach der Richtlinie 2011/36/EU?")
     assert not asks_for_figures("Ile lat więzienia grozi według Modern Slavery Act 2015?")
     assert not asks_for_figures("Trabajé de forma ilegal en 2019 y me quitaron el pasaporte. ¿Puedo quedarme?")
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "answerable"),
+    [
+        ("What residence permit can a trafficking victim get in France?", "en", True),
+        ("In Italia una vittima di tratta può ottenere il permesso di soggiorno?", "it", True),
+        ("Ik studeer in Gent en mijn verblijfskaart als student loopt af. Hoe verleng ik die?", "nl", False),
+        ("¿Qué pena prevé el artículo 177 bis del Código Penal español para la trata?", "es", False),
+        ("Ano ang karapatan ng biktima sa ilalim ng Republic Act 9208?", "tl", False),
+        ("¿Cuánto dinero al mes recibe una víctima de trata en un piso de acogida en España?", "es", False),
+        # "tráfico" is traffic in Spanish, trafficking in Portuguese: read in the question's language
+        ("Me ha llegado una multa de tráfico de Francia. ¿Estoy obligado a pagarla?", "es", False),
+    ],
+)
+def test_treaties_answer_only_a_question_about_trafficking_in_a_state_without_its_law(question, language, answerable):
+    assert treaties_may_answer(question, language) is answerable
