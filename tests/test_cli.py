@@ -215,7 +215,7 @@ def test_ask_abstains_on_another_field_in_a_state_the_corpus_lacks(env, ingested
 
 
 def test_ask_answers_for_a_state_the_corpus_lacks_from_the_treaties_binding_it(env, ingested):
-    result = kb("ask", "How long must a deceived person in France be allowed to wait before removal?", "--json")
+    result = kb("ask", "How long must a trafficking victim in France be allowed to wait before removal?", "--json")
     assert result.exit_code == 0, result.stderr
     draft = json.loads(result.stdout)
     assert not draft["abstained"]
