@@ -47,7 +47,6 @@ from kb.citations import split_label
 from kb.config import get_settings
 from kb.generate import support
 from kb.model import cites_within
-from kb.phrases import phrases
 
 HERE = Path(__file__).resolve().parent
 OUT_OF_SCOPE = (HERE / "out_of_scope.toml", HERE / "out_of_scope_fresh.toml")
@@ -108,8 +107,7 @@ def load_in_scope(path: Path = IN_SCOPE_FRESH) -> list[InScope]:
 
 def treaties_only(draft: Draft) -> bool:
     """An answer that quotes no state's own law and opens by saying the corpus holds none of it."""
-    no_law = phrases("en")["treaties_only"].split("{")[0]
-    return all(c.layer != "national" for c in draft.citations) and any(n.startswith(no_law) for n in draft.notes)
+    return bool(draft.lead) and all(c.layer != "national" for c in draft.citations)
 
 
 def sentence_supported(sentence: str, draft: Draft) -> bool:

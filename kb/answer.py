@@ -87,6 +87,7 @@ class Draft:
     took_ms: float = 0.0
     notes: list[str] = field(default_factory=list)  # why it abstained, or why a generative draft was not used
     removed: list[dict[str, str]] = field(default_factory=list)  # generated sentences a check removed, and why
+    lead: str = ""  # what the answer opens with: the law it could not quote, and what it quotes instead
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +101,7 @@ class Draft:
             "notes": self.notes,
             "removed": self.removed,
             "took_ms": round(self.took_ms, 2),
+            "lead": self.lead,
         }
 
 
@@ -441,8 +443,8 @@ def _named(states: list[str], language: str) -> str:
 
 def _say_treaties_only(draft: Draft, states: list[str], language: str) -> None:
     """Heads an answer for states whose own law the corpus lacks with what it quotes instead."""
-    draft.answer = f"{phrases(language)['treaties_only'].format(states=_named(states, language))}\n\n{draft.answer}"
-    draft.notes.append(phrases("en")["treaties_only"].format(states=_named(states, "en")))
+    draft.lead = phrases(language)["treaties_only"].format(states=_named(states, language))
+    draft.answer = f"{draft.lead}\n\n{draft.answer}"
 
 
 def citation_of(hit: SearchHit) -> Citation:

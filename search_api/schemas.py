@@ -217,6 +217,9 @@ class Draft(BaseModel):
     notes: list[str]
     removed: list[RemovedSentence] = Field(description="Generated sentences a check removed, and why.")
     took_ms: float
+    lead: str = Field(
+        "", description="What a treaty answer for a state without its own law in the corpus opens with; else empty."
+    )
 
 
 class Implementation(BaseModel):

@@ -121,6 +121,13 @@ def test_ask_shows_a_cited_answer_whose_markers_open_the_passages(page):
     shot(page, "ask-answer")
 
 
+def test_ask_says_first_when_it_quotes_only_the_treaties_binding_a_state_without_its_law(page):
+    page.goto("/ask?q=" + quote_plus("How long must a trafficking victim in France be allowed to wait before removal?"))
+    assert page.locator("#answer-title").inner_text() == "Draft answer"
+    assert page.locator("p.lead").inner_text().startswith("The corpus holds no law of France itself.")
+    assert page.locator("ul.sentences li").count() >= 1
+
+
 def test_ask_shows_an_abstention_as_such(page):
     page.goto("/ask?q=" + quote_plus("How much does Italian citizenship cost?"))
     assert page.locator("#answer-title").inner_text() == "No answer in the corpus"
