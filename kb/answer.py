@@ -158,10 +158,10 @@ class Answerer:
         codes = codes or sorted(scope.named_in(question) & self.searcher.known_values("jurisdiction"))
         # A state named beside one the corpus covers ("from Nigeria to the UK") is not the question's law.
         absent = [] if codes or scope.named_in(question) else states_without_law(question, set(scope.by_code))
-        # Of a state whose own law the corpus lacks it may still hold the treaties and EU law binding
-        # it: those alone are quoted, under a line that says so.
         # The answer's own words are in the question's language, where corpus/answer_phrases.toml has it.
         language = query_language(question)
+        # Of a state whose own law the corpus lacks it may still hold the treaties and EU law binding
+        # it: those alone are quoted, under a line that says so.
         bodies = self.bodies_binding(absent) if treaties_may_answer(question, language) else []
         groups, added = self.retrieve(question, codes or bodies, absent)
         reason = self.reason_to_abstain(question, [] if bodies else absent)
