@@ -31,6 +31,7 @@ import json
 import re
 import statistics
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,12 +163,8 @@ def evaluate(
     fresh_drafts = {q.id: answerer.ask(q.question) for q in fresh}
     latency = sorted(d.took_ms for d in drafts.values())
 
-    def abstained(items: list[OutOfScope]) -> float:
-        return round(sum(oos[o.id].abstained for o in items) / len(items), 3) if items else float("nan")
-
-    def declined(items: list[OutOfScope]) -> float:
-        said = [oos[o.id].abstained or treaties_only(oos[o.id]) for o in items]
-        return round(sum(said) / len(said), 3) if said else float("nan")
+    def abstained(items: list[OutOfScope], declines: Callable[[Draft], bool] = lambda d: d.abstained) -> float:
+        return round(sum(declines(oos[o.id]) for o in items) / len(items), 3) if items else float("nan")
 
     return {
         "gold_questions": len(gold),
@@ -194,7 +191,9 @@ def evaluate(
         },
         # A question about a state whose law the corpus lacks may be answered from the treaties binding
         # it alone, saying so: that declines the state's own law as an abstention does.
-        "absent_state_declined": declined([o for o in out_of_scope if o.kind == "absent_state"]),
+        "absent_state_declined": abstained(
+            [o for o in out_of_scope if o.kind == "absent_state"], lambda d: d.abstained or treaties_only(d)
+        ),
         "answered_out_of_scope": [o.id for o in out_of_scope if not oos[o.id].abstained],
         "fresh_in_scope_questions": len(fresh),
         "fresh_recall": round(sum(q.cited_by(fresh_drafts[q.id]) for q in fresh) / max(len(fresh), 1), 3),

@@ -68,7 +68,7 @@ def local_name(alpha_2: str, language: str) -> str | None:
         translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
     except OSError:
         return None
-    name = translation.gettext(getattr(country, "common_name", None) or country.name)
+    name = translation.gettext(_short(country))
     return translation.gettext(country.name) if name == country.name else name
 
 
@@ -90,7 +90,7 @@ def _names() -> dict[str, str]:
     """Name as written -> the state's common name."""
     names: dict[str, str] = {}
     for country in pycountry.countries:
-        common = getattr(country, "common_name", None) or country.name
+        common = _short(country)
         for name in (country.name, common, getattr(country, "official_name", None)):
             if name and "," not in name and "(" not in name:
                 names[name] = common
@@ -100,19 +100,20 @@ def _names() -> dict[str, str]:
     return names
 
 
-def common_name(alpha_2: str) -> str | None:
+def _short(country) -> str:
     """A state's short English name ("Bolivia" rather than "Bolivia, Plurinational State of")."""
-    country = pycountry.countries.get(alpha_2=alpha_2)
-    return (getattr(country, "common_name", None) or country.name) if country else None
+    return getattr(country, "common_name", None) or country.name
+
+
+def common_name(code: str) -> str | None:
+    """The short English name of the state with this ISO 3166 alpha-2 code; None for any other code."""
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    return _short(country) if country else None
 
 
 @lru_cache
 def _codes() -> dict[str, str]:
-    codes: dict[str, str] = {}
-    for country in pycountry.countries:
-        common = getattr(country, "common_name", None) or country.name
-        codes[common] = country.alpha_2
-    return codes
+    return {_short(country): country.alpha_2 for country in pycountry.countries}
 
 
 def states_named(question: str) -> dict[str, str]:

@@ -32,4 +32,4 @@ def jurisdiction_name(code: str, language: str) -> str:
     if local:
         return local
     known = load_jurisdictions().by_code.get(code)
-    return known.name if known else (common_name(code) if len(code) == 2 else None) or code
+    return known.name if known else common_name(code) or code

@@ -152,10 +152,9 @@ def treaties_may_answer(question: str, language: str) -> bool:
     """Whether the treaties binding a state may answer a question about it, its own law absent."""
     if _NUMBERED_PROVISION.search(question) or asks_for_figures(question) or unmet_expectation(question, []):
         return False
-    return any(
-        pattern.search(fold(question, code))
-        for concept in load_glossary()
-        if concept.terms.get("en", ("",))[0] in _TRAFFICKING_CONCEPTS
-        for code, pattern in concept.patterns.items()
-        if code in (language, "en")
-    )
+    concepts = [c for c in load_glossary() if c.terms.get("en", ("",))[0] in _TRAFFICKING_CONCEPTS]
+    for code in {language, "en"}:
+        folded = fold(question, code)
+        if any(c.patterns[code].search(folded) for c in concepts if code in c.patterns):
+            return True
+    return False
