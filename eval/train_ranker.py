@@ -94,7 +94,7 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout18.toml", HERE / "heldout_xl16.toml")
+HELD_OUT = tuple(HERE / f"{name}.toml" for name in ("heldout18", "heldout_xl16", "heldout19", "heldout_xl17"))
 
 
 @dataclass
