@@ -223,10 +223,13 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
         )
         passages[-1].units = _units(info, provision, part, units, passages[-1].citation)
     _link(passages, provisions, info)
-    if not info.language:  # a file in two languages: the second is a parallel translation of the first
-        primary = Counter(p.language for p in passages).most_common(1)
+    # A file in two languages: the second is a parallel translation of the first. The first text is
+    # what the file opens with, not the language of most passages: a treaty's Dutch translation
+    # splits into more passages than its authentic English text.
+    if not info.language and passages:
+        primary = min(passages, key=lambda p: p.start).language
         for passage in passages:
-            if primary and passage.language != primary[0][0]:
+            if passage.language != primary:
                 passage.text_role = "parallel"
     return passages
 

@@ -215,7 +215,8 @@ def test_a_file_in_two_languages_marks_its_second_as_a_parallel_translation(tmp_
     )
     dutch += (
         "\nArtikel 2\n\nIedere Partij zorgt ervoor dat de slachtoffers kosteloos rechtsbijstand en een tolk krijgen.\n"
-    )
+        "\nArtikel 3\n\nDit Verdrag treedt voor het Koninkrijk in werking op de eerste dag van de maand.\n"
+    )  # the translation has more passages than the text it translates (a Dutch treaty record's own article)
     passages = _passages(tmp_path, "treaty.md", english + "\n" + dutch, "treaty", "Model Treaty")
     roles = {(p.language, p.text_role) for p in passages}
     assert roles == {("en", "original"), ("nl", "parallel")}
