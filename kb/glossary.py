@@ -23,19 +23,28 @@ _KEEPS_MARKS = {"vi"}
 class Concept:
     terms: dict[str, tuple[str, ...]]  # language -> its terms, as written in the file
     patterns: dict[str, re.Pattern[str]]  # language -> a pattern of its terms, on folded text
+    # For a language that keeps its marks, its terms of several words without their marks: one
+    # syllable without marks is too often another word ("nợ", a debt; "no", full).
+    unmarked: dict[str, re.Pattern[str]]
 
 
-def fold(text: str, language: str) -> str:
-    """Lower case, and without accents unless the language needs them."""
+def fold(text: str, language: str, marked: bool = True) -> str:
+    """Lower case, and without accents unless the language needs them and the text has them."""
     text = text.lower()
-    if language in _KEEPS_MARKS:
+    if language in _KEEPS_MARKS and marked:
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).replace("đ", "d")
 
 
-def _pattern(term: str, language: str) -> str:
+def unmarked(text: str, language: str) -> bool:
+    """Whether a question in a language that keeps its marks was typed without any ("toi bi bat o
+    Anh"), as phones without the keyboard write it: its words are then read without marks too."""
+    return language in _KEEPS_MARKS and fold(text, language, marked=False) == text.lower()
+
+
+def _pattern(term: str, language: str, marked: bool = True) -> str:
     """ "víctima*" matches word beginnings; "*الضحية" also inside a word; else the whole word."""
-    body = r"\w*".join(re.escape(part) for part in fold(term, language).split("*"))
+    body = r"\w*".join(re.escape(part) for part in fold(term, language, marked).split("*"))
     left = "" if term.startswith("*") else r"(?<!\w)"
     right = "" if term.endswith("*") else r"(?!\w)"
     return left + body + right
@@ -51,7 +60,12 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
             language: re.compile("|".join(_pattern(t, language) for t in sorted(words, key=len, reverse=True)))
             for language, words in terms.items()
         }
-        concepts.append(Concept(terms, patterns))
+        plain = {
+            language: re.compile("|".join(_pattern(t, language, marked=False) for t in words if " " in t))
+            for language, words in terms.items()
+            if language in _KEEPS_MARKS and any(" " in t for t in words)
+        }
+        concepts.append(Concept(terms, patterns, plain))
     return tuple(concepts)
 
 
@@ -62,20 +76,21 @@ def translations(
     (each once, in the glossary's order); a language with none is left out. A target that is the
     query's own language gets the statutory terms of the concepts it names in other words only
     ("Freier" stands for "Zwangsprostitution")."""
-    folded = fold(query, language)
+    marked = not unmarked(query, language)
+    folded = fold(query, language, marked)
     found: dict[str, list[str]] = {target: [] for target in targets}
     for concept in load_glossary() if glossary is None else glossary:
-        pattern = concept.patterns.get(language)
+        pattern = (concept.patterns if marked else concept.unmarked).get(language)
         if pattern is None or not pattern.search(folded):
             continue
         for target, terms in found.items():
             searched = [t.strip("*") for t in concept.terms.get(target, ())[:SEARCHED_TERMS]]
-            if target == language and _names_statutorily(folded, searched, language):
+            if target == language and _names_statutorily(folded, searched, language, marked):
                 continue
             terms += [t for t in searched if t not in terms]
     return {target: terms for target, terms in found.items() if terms}
 
 
-def _names_statutorily(folded: str, searched: list[str], language: str) -> bool:
+def _names_statutorily(folded: str, searched: list[str], language: str, marked: bool) -> bool:
     """Whether the query already uses one of a concept's searched (statutory) terms."""
-    return any(re.search(_pattern(term, language), folded) for term in searched)
+    return any(re.search(_pattern(term, language, marked), folded) for term in searched)

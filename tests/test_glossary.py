@@ -34,7 +34,15 @@ def test_inflected_and_joined_forms_match_and_accents_may_be_missing():
 def test_vietnamese_keeps_its_marks():
     assert fold("Nạn nhân", "vi") == "nạn nhân"
     assert fold("Víctima", "es") == "victima"
-    assert not translations("nan nhan", "vi", ["en"])  # without marks the words are other words
+    # A question with marks means what its marks say: "nan nhan" there is other words.
+    assert not translations("Tôi là nan nhan", "vi", ["en"])
+
+
+def test_a_vietnamese_question_typed_without_marks_reads_terms_of_several_words():
+    found = translations("toi la nan nhan buon nguoi, bi ep lam viec", "vi", ["en"])["en"]
+    assert {"victim", "trafficking in persons", "forced labour"} <= set(found)
+    # One syllable without marks is too often another word: "no" (full) is not "nợ" (a debt).
+    assert "debt bondage" not in translations("toi an no roi", "vi", ["en"]).get("en", [])
 
 
 def test_an_english_question_reads_dutch_and_german_in_their_terms_and_no_term_twice():
