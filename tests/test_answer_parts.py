@@ -185,6 +185,8 @@ def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
         ("¿Qué pena prevé el artículo 177 bis del Código Penal español?", ["ES"]),
         ("Jaka kara grozi według art. 189a polskiego kodeksu karnego?", ["PL"]),
         ("Solo hablo español y no tengo abogado. ¿Me pueden deportar?", []),
+        # a large city names its state
+        ("Policja dała mi mandat w Krakowie. Czy to wpłynie na moją kartę pobytu?", ["PL"]),
     ],
 )
 def test_states_without_law_in_the_corpus(question, absent):
