@@ -190,8 +190,12 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
     assert [p.citation for p in english_only.cited_versions("Model Care Treaty, art 3(2)")] == [
         "Model Care Treaty, art 3"
     ]
-    both = Searcher(index, query_embedder, [])
-    assert [p.citation for p in both.cited_versions("Model Care Treaty, art 3(2)")] == ["Model Care Treaty, art 3(2)"]
+    # With no language preferred, the English original answers; the Dutch translation, which numbers
+    # the paragraph, is read by a Dutch reader.
+    every = Searcher(index, query_embedder, [])
+    assert [p.citation for p in every.cited_versions("Model Care Treaty, art 3(2)")] == ["Model Care Treaty, art 3"]
+    dutch = Searcher(index, query_embedder, ["nl"])
+    assert [p.citation for p in dutch.cited_versions("Model Care Treaty, art 3(2)")] == ["Model Care Treaty, art 3(2)"]
     index.close()
 
 
