@@ -50,18 +50,20 @@ def _pattern(term: str, language: str, marked: bool = True) -> str:
     return left + body + right
 
 
+def _compiled(terms: list[str] | tuple[str, ...], language: str, marked: bool = True) -> re.Pattern[str]:
+    """One pattern of a language's terms, the longest first."""
+    return re.compile("|".join(_pattern(t, language, marked) for t in sorted(terms, key=len, reverse=True)))
+
+
 @lru_cache
 def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[Concept, ...]:
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     concepts = []
     for entry in data.get("concept", []):
         terms = {language: tuple(words) for language, words in entry.items()}
-        patterns = {
-            language: re.compile("|".join(_pattern(t, language) for t in sorted(words, key=len, reverse=True)))
-            for language, words in terms.items()
-        }
+        patterns = {language: _compiled(words, language) for language, words in terms.items()}
         plain = {
-            language: re.compile("|".join(_pattern(t, language, marked=False) for t in words if " " in t))
+            language: _compiled([t for t in words if " " in t], language, marked=False)
             for language, words in terms.items()
             if language in _KEEPS_MARKS and any(" " in t for t in words)
         }
