@@ -33,6 +33,12 @@ SENTENCE_WEIGHT = 0.5
 # A provision's own count over the development fact patterns is smoothed towards its issue's share
 # as if by this many statements.
 PRIOR_STATEMENTS = 10
+# Each sentence of the statement is searched too, its best few adding this share of their reciprocal
+# ranks: a long story searched whole is about its most frequent words, and a specific rule (a
+# presumption about age, a duty to notify) is often engaged by one sentence alone.
+SENTENCE_SEARCH_WEIGHT = 0.25
+SENTENCE_SEARCH_RESULTS = 3
+SENTENCE_MIN_WORDS = 4
 RANKED = 10
 
 
@@ -178,17 +184,21 @@ def raised_issues(text: str, language: str = "en") -> list[Raised]:
 def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis:
     """Per jurisdiction (none: the whole corpus), the provisions for each issue raised (those that
     govern it in that jurisdiction's scope first, then what a search for it finds), and the
-    statement's provisions ranked by fusing both with a search on the facts."""
+    statement's provisions ranked by fusing both with a search on the facts and on each sentence."""
     language = query_language(text)
     issues = raised_issues(text, language)
     types = law_types(searcher)
     # Each governing provision looked up once, for every jurisdiction asked.
     versions = {citation: searcher.cited_versions(citation) for r in issues for citation in r.issue.applies}
+    sentences = [s.text for s in sentences_of(text, language) if len(s.text.split()) >= SENTENCE_MIN_WORDS]
     ranked: dict[str, list[SearchHit]] = {}
     for code in jurisdictions or [""]:
         filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
         plain = searcher.search(facts_query(text), filters, RANKED).hits
         scored = [(hit, 1 / (RRF_K + rank + 1)) for rank, hit in enumerate(plain)]
+        for sentence in sentences:
+            found = searcher.search(facts_query(sentence), filters, SENTENCE_SEARCH_RESULTS).hits
+            scored += [(hit, SENTENCE_SEARCH_WEIGHT / (RRF_K + rank + 1)) for rank, hit in enumerate(found)]
         for raised in issues:
             governing = governing_provisions(raised.issue, versions, code, language)
             hits = searcher.search(raised.issue.query, filters, RANKED).hits
@@ -213,17 +223,17 @@ def governing_provisions(
 ) -> list[tuple[str, SearchHit]]:
     """The provisions that govern an issue, each with its citation in corpus/issues.toml, as the
     index holds them (`versions`: each citation's passage in every document that holds it), in the
-    jurisdiction's scope (its own law and the treaties binding it; for an international or regional
-    body, as for a state of the Council of Europe outside the corpus, the international and regional
-    instruments; all where none is asked), each once: in the statement's language where the
-    instrument is in several."""
+    jurisdiction's scope (its own law and the treaties binding it, as for the EU, whose directives
+    are its law; for a body made of treaties, as for a state of the Council of Europe outside the
+    corpus, the international and regional treaties; all where none is asked), each once: in the
+    statement's language where the instrument is in several."""
     scope = load_jurisdictions()
 
     def applies_in(p: Passage) -> bool:
         if not code:
             return True
-        if scope.layer(code) != "national":
-            return scope.layer(p.jurisdiction) != "national"
+        if scope.layer(code) != "national" and not scope.legislates(code):
+            return scope.layer(p.jurisdiction) != "national" and not scope.legislates(p.jurisdiction)
         return scope.binds(p.document_id, p.jurisdiction, code)
 
     found: list[tuple[str, SearchHit]] = []

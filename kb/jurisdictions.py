@@ -29,6 +29,9 @@ class Jurisdiction:
     # Its names in the languages questions come in (the file's and kb.countries.translated_names),
     # matched as written.
     local_names: tuple[str, ...] = ()
+    # A body that legislates (the EU): its own instruments are its law, as a state's are; the
+    # treaties made in other bodies bind it only where it is recorded as a party.
+    legislates: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,10 @@ class Jurisdictions:
     def layer(self, code: str) -> str:
         known = self.by_code.get(code)
         return known.layer if known else "national"
+
+    def legislates(self, code: str) -> bool:
+        known = self.by_code.get(code)
+        return known.legislates if known else False
 
     def binds(self, document_id: str, document_jurisdiction: str, state: str) -> bool:
         """Whether a document is part of a state's law: its own, or a treaty it is bound by."""
@@ -98,6 +105,7 @@ def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
             tuple(entry.get("member_of", [])),
             tuple(entry.get("languages", [])),
             tuple(dict.fromkeys([*entry.get("local_names", []), *(translated_names(code) if len(code) == 2 else [])])),
+            entry.get("legislates", False),
         )
         for code, entry in data.get("jurisdiction", {}).items()
     }

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from kb.analyse import analyse, load_issues
+import re
+
+from kb.analyse import Issue, analyse, governing_provisions, load_issues
+from kb.model import Passage
 
 STATEMENT = (
     "A man in Lagos promised me a job in a hotel. When I arrived he took my passport and said I owed him "
@@ -65,3 +68,53 @@ def test_a_statement_quoting_people_is_searched_for_its_words_not_for_the_quoted
     plain = quoted.replace('"', "")
     ranked = [hit.passage.id for hit in analyse(corpus_searcher, quoted, ["GB"]).ranked["GB"]]
     assert ranked == [hit.passage.id for hit in analyse(corpus_searcher, plain, ["GB"]).ranked["GB"]]
+
+
+def _passage(citation: str, document_id: str, jurisdiction: str) -> Passage:
+    return Passage(
+        id=document_id, document_id=document_id, text="", citation=citation, heading="", provision_path=[],
+        title="", short_title="", jurisdiction=jurisdiction, instrument_type="treaty", language="en", url="",
+        start=0, end=0, content_hash="", passage_count=1,
+    )  # fmt: skip
+
+
+def test_the_eus_law_is_its_own_and_a_treaty_bodys_is_its_treaties():
+    issue = Issue("forced_labour", "Forced labour", "element", "forced labour", re.compile("forced"),
+                  applies=("ECHR, art 4", "Palermo Protocol, art 3(a)", "Directive 2011/36/EU, art 2(1)"))  # fmt: skip
+    versions = {
+        "ECHR, art 4": [_passage("ECHR, art 4", "coe-echr", "COE")],
+        "Palermo Protocol, art 3(a)": [_passage("Palermo Protocol, art 3", "un-palermo-protocol", "UN")],
+        "Directive 2011/36/EU, art 2(1)": [_passage("Directive 2011/36/EU, art 2(1)", "eu-dir-2011-36", "EU")],
+    }
+
+    def governing(code: str) -> list[str]:
+        return [citation for citation, _ in governing_provisions(issue, versions, code, "en")]
+
+    # The Union's directives are its law; it is party to none of these treaties as recorded.
+    assert governing("EU") == ["Directive 2011/36/EU, art 2(1)"]
+    # A body made of treaties: the international and regional treaties, not the Union's legislation,
+    # which binds only its member states.
+    assert governing("COE") == ["ECHR, art 4", "Palermo Protocol, art 3(a)"]
+    # A member state: its treaties and the directives it takes part in.
+    assert governing("DE") == ["ECHR, art 4", "Palermo Protocol, art 3(a)", "Directive 2011/36/EU, art 2(1)"]
+    assert governing("GB") == ["ECHR, art 4", "Palermo Protocol, art 3(a)"]  # bound until 2020 only
+
+
+def test_each_sentence_of_a_statement_is_searched_in_the_jurisdiction_asked(corpus_searcher, monkeypatch):
+    searched: list[tuple[str, list[str]]] = []
+    search = corpus_searcher.search
+
+    def recording(query, filters=None, limit=10, **kwargs):
+        searched.append((query, list(filters.jurisdictions) if filters else []))
+        return search(query, filters, limit, **kwargs)
+
+    monkeypatch.setattr(corpus_searcher, "search", recording)
+    statement = (
+        "He took my passport at the airport. I worked for nothing. Help! Can I sue the farm that bought the crops?"
+    )
+    ranked = analyse(corpus_searcher, statement, ["US"]).ranked["US"]
+    sentences = [query for query, codes in searched if codes == ["US"]]
+    assert "He took my passport at the airport." in sentences
+    assert "Can I sue the farm that bought the crops?" in sentences
+    assert "Help!" not in sentences  # too short to be about anything
+    assert any(hit.passage.citation.startswith("18 U.S.C. § 1595") for hit in ranked)  # the civil remedy
