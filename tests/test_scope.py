@@ -94,6 +94,10 @@ def test_figures_are_read_in_other_languages_and_law_words_are_not_taken_for_the
     assert asks_for_figures("Wie viele Wochen braucht die Ausländerbehörde im Durchschnitt?")
     assert asks_for_figures("Combien de victimes ont été identifiées ? Donnez une statistique.")
     assert not asks_for_figures("Wie lange dauert die Bedenkzeit nach dem Aufenthaltsgesetz?")
+    # how long an office takes, in the words questions use for it
+    assert asks_for_figures("Quel est le délai normal à la préfecture pour un renouvellement ?")
+    assert asks_for_figures("Ile się czeka na kartę pobytu w urzędzie wojewódzkim?")
+    assert not asks_for_figures("Jak długo trwa okres na zastanowienie dla ofiary handlu ludźmi?")
     # an English word another language's phrase begins with is not that phrase ("site", "in media")
     building_site = "I worked on a building site in Germany and the boss never paid me. Can I get my wages?"
     assert unmet_expectation(building_site, ["The employer shall pay the agreed remuneration."]) is None
