@@ -19,6 +19,8 @@ from kb.glossary import SEARCHED_TERMS, fold, load_glossary, translations
         ("هل يحق لضحايا الاتجار بالبشر الحصول على تعويض؟", "ar", {"trafficking in persons", "compensation"}),
         ("Чи може жертва торгівлі людьми отримати компенсацію?", "uk", {"victim", "compensation"}),
         ("Pwede bang manatili ang biktima kung tumestigo siya?", "tl", {"victim", "criminal proceedings"}),
+        ("Le ragazze africane vengono trattate peggio delle altre vittime", "it", {"without discrimination"}),
+        ("Werden ausländische Opfer benachteiligt?", "de", {"without discrimination"}),
     ],
 )
 def test_a_questions_concepts_are_found_in_its_own_language(question: str, language: str, concepts: set[str]):
