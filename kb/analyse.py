@@ -170,9 +170,10 @@ def sentences_of(text: str, language: str) -> list[Sentence]:
     return found
 
 
-def raised_issues(text: str, language: str = "en") -> list[Raised]:
-    """The issues the statement raises, each with its sentences, most cues first."""
-    sentences = sentences_of(text, language)
+def raised_issues(text: str, language: str = "en", sentences: list[Sentence] | None = None) -> list[Raised]:
+    """The issues the statement raises, each with its sentences (`sentences_of` the text, unless
+    given), most cues first."""
+    sentences = sentences_of(text, language) if sentences is None else sentences
     raised = []
     for issue in load_issues():
         hits = [s for s in sentences if issue.pattern.search(s.text.lower())]
@@ -186,11 +187,12 @@ def analyse(searcher: Searcher, text: str, jurisdictions: list[str]) -> Analysis
     govern it in that jurisdiction's scope first, then what a search for it finds), and the
     statement's provisions ranked by fusing both with a search on the facts and on each sentence."""
     language = query_language(text)
-    issues = raised_issues(text, language)
+    all_sentences = sentences_of(text, language)
+    issues = raised_issues(text, language, all_sentences)
     types = law_types(searcher)
     # Each governing provision looked up once, for every jurisdiction asked.
     versions = {citation: searcher.cited_versions(citation) for r in issues for citation in r.issue.applies}
-    sentences = [s.text for s in sentences_of(text, language) if len(s.text.split()) >= SENTENCE_MIN_WORDS]
+    sentences = [s.text for s in all_sentences if len(s.text.split()) >= SENTENCE_MIN_WORDS]
     ranked: dict[str, list[SearchHit]] = {}
     for code in jurisdictions or [""]:
         filters = SearchFilters(jurisdictions=[code] if code else [], instrument_types=types)
