@@ -98,7 +98,7 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout20.toml", HERE / "heldout_xl18.toml")
+HELD_OUT = tuple(HERE / f"{name}.toml" for name in ("heldout20", "heldout_xl18", "heldout21", "heldout_xl19"))
 
 
 @dataclass
