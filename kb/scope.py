@@ -44,6 +44,13 @@ _ASKS_MONEY = re.compile(
 )
 _ASKS_PHONE = re.compile(r"\b(?:tele)?phone number\b|\bwhich (?:tele)?phone\b|\bwhat number\b|\bwhich number\b", re.I)
 _MONEY = re.compile(r"[$£€]\s?\d|\b(?:USD|EUR|GBP|CAD)\s?\d|\d[\d,.]*\s?(?:dollars|pounds|euros?|cents)\b", re.I)
+# How a court measures what an offender pays (restitution of the victim's losses, an order's ceiling)
+# answers "how much" as a figure would.
+_AMOUNT_RULE = re.compile(
+    r"\bfull amount\b|\bamount of (?:the )?(?:\w+(?:'s|’s) )?losses\b"
+    r"|\bamount\b.*\b(?:must|shall|may) not exceed\b",
+    re.I,
+)
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _CONTACT = re.compile(r"\S@\S+\.\w|\bhttps?://|\bwww\.", re.I)
 
@@ -118,7 +125,7 @@ def unmet_expectation(question: str, quoted: list[str]) -> str | None:
     # An amount answers only in a statement about something asked (not a carrier's fine beside compensation).
     asked = terms(question)
     asks_money = _ASKS_MONEY.search(question) or _asks_in_any_language("money", question)
-    if asks_money and not any(_MONEY.search(q) and terms(q) & asked for q in quoted):
+    if asks_money and not any((_MONEY.search(q) or _AMOUNT_RULE.search(q)) and terms(q) & asked for q in quoted):
         return "The question asks for an amount of money, and no provision found states one."
     if (_ASKS_PHONE.search(question) or _asks_in_any_language("phone", question)) and not _PHONE.search(text):
         return "The question asks for a telephone number, and no provision found gives one."

@@ -75,6 +75,17 @@ def test_an_amount_or_a_number_must_be_in_the_quotes():
     assert unmet_expectation("How much prison time can traffickers face?", ["ten years"]) is None
 
 
+def test_how_a_court_measures_what_the_offender_pays_answers_how_much():
+    cap = "Can the court order the trafficker to pay compensation, and is there a cap on how much?"
+    ceiling = "The amount of a reparation order must not exceed the amount of the confiscation order."
+    assert unmet_expectation(cap, [ceiling]) is None
+    losses = "How much restitution does the court order the trafficker to pay?"
+    order = "The court shall order restitution of the full amount of the victim's losses."
+    assert unmet_expectation(losses, [order]) is None
+    # the words alone, about nothing the question asks, are no answer
+    assert "amount of money" in unmet_expectation("How much is the visa fee?", ["The full amount of the losses."])
+
+
 @pytest.mark.parametrize(
     ("question", "unmet"),
     [
