@@ -28,6 +28,9 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Czy to juz jest handel ludzmi wedlug holenderskiego prawa?",  # typed without its accents
         "Em gái tôi bị bán sang nước ngoài, giờ muốn về Việt Nam.",  # "was sold"
         "هل هذا يعتبر عمل قسري حسب القانون الأمريكي؟",  # forced labour, without the article
+        "Kailangan ko bang tumestigo laban sa dati kong amo?",  # testifying, in Tagalog
+        "Ein Jugendlicher wurde in einer Cannabisplantage gefunden.",  # where children are exploited
+        "Was sagt die EU-Menschenhandelsrichtlinie zu Schulungen?",  # the field inside a compound
         "Muss sie jetzt ausreisen, nachdem sie gegen ihre Zuhälter ausgesagt hat?",
     ],
 )
