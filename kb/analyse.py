@@ -234,8 +234,8 @@ def governing_provisions(
     def applies_in(p: Passage) -> bool:
         if not code:
             return True
-        if scope.layer(code) != "national" and not scope.legislates(code):
-            return scope.layer(p.jurisdiction) != "national" and not scope.legislates(p.jurisdiction)
+        if scope.treaty_body(code):
+            return scope.treaty_body(p.jurisdiction)
         return scope.binds(p.document_id, p.jurisdiction, code)
 
     found: list[tuple[str, SearchHit]] = []

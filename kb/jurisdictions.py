@@ -49,9 +49,11 @@ class Jurisdictions:
         known = self.by_code.get(code)
         return known.layer if known else "national"
 
-    def legislates(self, code: str) -> bool:
+    def treaty_body(self, code: str) -> bool:
+        """An international or regional body whose law is the treaties made in it (the UN, the
+        Council of Europe), not one that legislates (the EU)."""
         known = self.by_code.get(code)
-        return known.legislates if known else False
+        return known is not None and known.layer != "national" and not known.legislates
 
     def binds(self, document_id: str, document_jurisdiction: str, state: str) -> bool:
         """Whether a document is part of a state's law: its own, or a treaty it is bound by."""
