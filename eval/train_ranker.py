@@ -100,7 +100,7 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout21.toml", HERE / "heldout_xl19.toml")
+HELD_OUT = tuple(HERE / f"{name}.toml" for name in ("heldout21", "heldout_xl19", "heldout22", "heldout_xl20"))
 
 
 @dataclass
