@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from kb.analyse import Issue, analyse, governing_provisions, load_issues
+from kb.analyse import Issue, analyse, governing_provisions, load_issues, raised_issues
 from kb.model import Passage
 
 STATEMENT = (
@@ -60,6 +60,22 @@ def test_a_death_and_a_childs_return_raise_the_state_duties_and_rights_they_enga
     assert _issue(analysis, "death_or_danger_to_life", "COE")[0] == "ECHR, art 2"
     assert "AufenthG, s 58(1a)" in _issue(analysis, "return_and_repatriation", "DE")  # a child's return
     assert "AufenthG, s 58(1a)" not in _issue(analysis, "return_and_repatriation", "COE")  # national law
+
+
+def test_a_disputed_age_and_a_child_without_carers_are_issues_of_their_own():
+    statement = (
+        "He says he is 15, but the council's social worker thinks he looks older. "
+        "He came to England without his parents and nobody has been appointed as his guardian."
+    )
+    raised = {r.issue.id: r for r in raised_issues(statement)}
+    assert {"age_disputed", "unaccompanied_child"} <= raised.keys()
+    assert [s.text for s in raised["age_disputed"].sentences] == [
+        "He says he is 15, but the council's social worker thinks he looks older."
+    ]
+    assert "Modern Slavery Act 2015, s 51" in raised["age_disputed"].issue.applies
+    assert "Modern Slavery Act 2015, s 48" in raised["unaccompanied_child"].issue.applies
+    adult = raised_issues("I am 34 years old. My employer took my passport and locked me in the flat.")
+    assert not {"age_disputed", "unaccompanied_child"} & {r.issue.id for r in adult}
 
 
 def test_a_statement_quoting_people_is_searched_for_its_words_not_for_the_quoted_phrase(corpus_searcher):

@@ -21,6 +21,9 @@ from kb.glossary import SEARCHED_TERMS, fold, load_glossary, translations
         ("Pwede bang manatili ang biktima kung tumestigo siya?", "tl", {"victim", "criminal proceedings"}),
         ("Le ragazze africane vengono trattate peggio delle altre vittime", "it", {"without discrimination"}),
         ("Werden ausländische Opfer benachteiligt?", "de", {"without discrimination"}),
+        ("Pot să depun plângere acum, după ce m-am întors acasă?", "ro", {"resident in another Member State"}),
+        ("Il est entré illégalement avec un faux passeport, peut-il être puni ?", "fr", {"illegal entry or presence"}),
+        ("Mi hanno costretto a vendere un rene", "it", {"organ removal"}),
     ],
 )
 def test_a_questions_concepts_are_found_in_its_own_language(question: str, language: str, concepts: set[str]):

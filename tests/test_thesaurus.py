@@ -12,7 +12,7 @@ def test_every_entry_says_and_means_something_and_names_known_jurisdictions():
     assert len(terms) >= 30
     for term in terms:
         assert term.says and term.means and all(s.strip() for s in (*term.says, *term.means))
-        assert term.jurisdictions <= {"US", "GB", "DE", "CA", "UN", "COE", "EU"}
+        assert term.jurisdictions <= {"US", "GB", "DE", "NL", "CA", "UN", "COE", "EU"}
 
 
 def test_lay_words_bring_the_statutes_terms_once_and_not_those_already_asked():
@@ -43,6 +43,13 @@ def test_a_victims_story_brings_the_rule_that_answers_it():
     assert "not to impose penalties" in expansions("can I go to prison for things they forced me to do?")
     assert "release or escape" in expansions("will anyone tell me if he gets out of prison")
     assert "withholds" in expansions("my boss is holding my passport")
+
+
+def test_one_lay_phrase_means_each_jurisdictions_own_term():
+    assert "inreisverbod" in expansions("can they give her an entry ban?", ["NL"])
+    assert "ban on entry and residence" in expansions("can they give her an entry ban?", ["DE"])
+    assert "inreisverbod" not in expansions("can they give her an entry ban?", ["DE"])
+    assert "plea bargain" in expansions("nobody told me about the plea deal", ["US"])
 
 
 @pytest.mark.parametrize(
