@@ -24,6 +24,7 @@ from kb.glossary import SEARCHED_TERMS, fold, load_glossary, translations
         ("Pot să depun plângere acum, după ce m-am întors acasă?", "ro", {"resident in another Member State"}),
         ("Il est entré illégalement avec un faux passeport, peut-il être puni ?", "fr", {"illegal entry or presence"}),
         ("Mi hanno costretto a vendere un rene", "it", {"organ removal"}),
+        ("Czy schronisko może odmówić ofierze, która nie chce zeznawać?", "pl", {"not made conditional"}),
     ],
 )
 def test_a_questions_concepts_are_found_in_its_own_language(question: str, language: str, concepts: set[str]):

@@ -43,6 +43,8 @@ def test_a_victims_story_brings_the_rule_that_answers_it():
     assert "not to impose penalties" in expansions("can I go to prison for things they forced me to do?")
     assert "release or escape" in expansions("will anyone tell me if he gets out of prison")
     assert "withholds" in expansions("my boss is holding my passport")
+    assert "not made conditional" in expansions("the shelter will keep her only if she testifies")
+    assert "not made conditional" not in expansions("will they tell anyone, or only if they refuse me?")
 
 
 def test_one_lay_phrase_means_each_jurisdictions_own_term():
