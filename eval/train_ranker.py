@@ -102,7 +102,12 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout22.toml", HERE / "heldout_xl20.toml")
+HELD_OUT = (
+    HERE / "heldout22.toml",
+    HERE / "heldout_xl20.toml",
+    HERE / "heldout23.toml",
+    HERE / "heldout_xl21.toml",
+)
 
 
 @dataclass
