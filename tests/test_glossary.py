@@ -25,6 +25,8 @@ from kb.glossary import SEARCHED_TERMS, fold, load_glossary, translations
         ("Il est entré illégalement avec un faux passeport, peut-il être puni ?", "fr", {"illegal entry or presence"}),
         ("Mi hanno costretto a vendere un rene", "it", {"organ removal"}),
         ("Czy schronisko może odmówić ofierze, która nie chce zeznawać?", "pl", {"not made conditional"}),
+        ("Mój mąż pracował za 3 euro na godzinę", "pl", {"particularly exploitative working conditions"}),
+        ("Kailangan daw nilang i-report sa Home Office na biktima ako", "tl", {"duty to notify"}),
     ],
 )
 def test_a_questions_concepts_are_found_in_its_own_language(question: str, language: str, concepts: set[str]):
@@ -77,3 +79,13 @@ def test_only_a_concepts_first_terms_are_searched(tmp_path: Path):
     glossary = load_glossary(tmp_path / "glossary.toml")
     found = translations("un alfabeto", "es", ["en"], glossary)["en"]  # "alfa*" matches a word beginning
     assert found == ["alpha", "beta", "gamma", "delta"][:SEARCHED_TERMS]  # the file's order: statutory words first
+
+
+def test_an_english_question_about_a_forced_offence_or_danger_on_return_reads_the_general_rule():
+    # Duress excuses in the criminal codes' own words (§ 35 StGB, art. 40 Sr); a danger to life on
+    # return is the Residence Act's deportation ban.
+    duress = translations("She committed a crime because she was forced to deal drugs", "en", ["de", "nl"])
+    assert "entschuldigender Notstand" in duress["de"] and "overmacht" in duress["nl"]
+    danger = translations("the network will kill her if she's deported to Nigeria", "en", ["de"])
+    assert "Abschiebungsverbot" in danger["de"]
+    assert "Abschiebungsverbot" not in translations("she was deported last year", "en", ["de"]).get("de", [])

@@ -42,6 +42,7 @@ def test_whole_words_only_and_any_case():
 def test_a_victims_story_brings_the_rule_that_answers_it():
     assert "not to impose penalties" in expansions("can I go to prison for things they forced me to do?")
     assert "release or escape" in expansions("will anyone tell me if he gets out of prison")
+    assert "absence of the public" in expansions("is my refugee hearing open to the public?")
     assert "withholds" in expansions("my boss is holding my passport")
     assert "not made conditional" in expansions("the shelter will keep her only if she testifies")
     assert "not made conditional" not in expansions("will they tell anyone, or only if they refuse me?")
@@ -52,6 +53,8 @@ def test_one_lay_phrase_means_each_jurisdictions_own_term():
     assert "ban on entry and residence" in expansions("can they give her an entry ban?", ["DE"])
     assert "inreisverbod" not in expansions("can they give her an entry ban?", ["DE"])
     assert "plea bargain" in expansions("nobody told me about the plea deal", ["US"])
+    assert "dependent child" in expansions("her son is here with her, can he get leave as well?", ["GB"])
+    assert "dependent child" not in expansions("her son is here with her, can he get leave as well?", ["CA"])
 
 
 @pytest.mark.parametrize(
