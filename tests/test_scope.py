@@ -32,6 +32,8 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Ein Jugendlicher wurde in einer Cannabisplantage gefunden.",  # where children are exploited
         "Was sagt die EU-Menschenhandelsrichtlinie zu Schulungen?",  # the field inside a compound
         "Muss sie jetzt ausreisen, nachdem sie gegen ihre Zuhälter ausgesagt hat?",
+        "Workers on a farm in Brandenburg are paid 2 euros an hour and live in a container.",  # pay far too low
+        "Mój mąż pracował na budowie za 3 euro na godzinę i nie ma dokąd pójść.",
     ],
 )
 def test_questions_of_the_field_are_in_it(question):
@@ -46,6 +48,7 @@ def test_questions_of_the_field_are_in_it(question):
         "merger control thresholds for notifying a takeover",
         "Can a residential tenancy deposit be kept for cleaning?",  # "resident" is a whole word
         "Làm sao đăng ký cho con vào trường tiểu học và cần giấy tờ gì?",  # "papers" for a school is no status
+        "Tôi muốn mở tiệm nail riêng, cần giấy phép kinh doanh gì?",  # a nail salon of one's own is a business
     ],
 )
 def test_other_fields_of_law_are_not(question):
