@@ -28,6 +28,7 @@ from kb.glossary import SEARCHED_TERMS, fold, load_glossary, translations
         ("Mój mąż pracował za 3 euro na godzinę", "pl", {"particularly exploitative working conditions"}),
         ("Kailangan daw nilang i-report sa Home Office na biktima ako", "tl", {"duty to notify"}),
         ("Ele pode ter acesso aos mesmos benefícios que um refugiado?", "pt", {"benefits and services"}),
+        ("Czy prokuratura może ścigać, jeśli ofiara się boi i je wycofa?", "pl", {"withdrawn his or her statement"}),
     ],
 )
 def test_a_questions_concepts_are_found_in_its_own_language(question: str, language: str, concepts: set[str]):

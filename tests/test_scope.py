@@ -34,6 +34,7 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Muss sie jetzt ausreisen, nachdem sie gegen ihre Zuhälter ausgesagt hat?",
         "Workers on a farm in Brandenburg are paid 2 euros an hour and live in a container.",  # pay far too low
         "Mój mąż pracował na budowie za 3 euro na godzinę i nie ma dokąd pójść.",
+        "Polak miesiącami pracował w myjni za darmo i spał w magazynie.",  # worked for nothing
     ],
 )
 def test_questions_of_the_field_are_in_it(question):
