@@ -102,15 +102,21 @@ def _by_size(blocks: Blocks, depth: dict[int, int] | None = None) -> list[Blocks
     return chunks
 
 
-def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:  # (pinpoint "(4a)", blocks)
+def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks, str]]:  # (pinpoint "(4a)", blocks, lead-in)
     """A provision that fits the embedder's window is one passage; a longer one is split at its
     numbered paragraphs (each cited as such), and a paragraph too long for one passage at its blocks.
-    In the US Code a part is cited as deep as all its text goes: "(a)(15)(T)", not just "(a)"."""
+    In the US Code a part is cited as deep as all its text goes: "(a)(15)(T)", not just "(a)".
+    A part that continues its paragraph carries the paragraph's opening block (its lead-in), which
+    says what the list it holds is about."""
     if _size(provision.blocks) <= MAX_PART_CHARS:
-        return [("", provision.blocks)]
+        return [("", provision.blocks, "")]
     paths = _us_code_paths(provision.blocks) if style == "usc" else {}
     depth = {start: len(path) for start, path in paths.items()}
-    chunks = [(label, chunk) for label, blocks in _paragraphs(provision, style) for chunk in _by_size(blocks, depth)]
+    chunks, leads = [], []
+    for label, blocks in _paragraphs(provision, style):
+        for k, chunk in enumerate(_by_size(blocks, depth)):
+            chunks.append((label, chunk))
+            leads.append(_lead_in(blocks[0][2]) if k else "")
     # Each part's units and the units they sit in: ("a",), ("a", "7"), ... for § 3771(a)(7).
     within = [
         {tuple(paths[b[0]][:k]) for b in chunk if b[0] in paths for k in range(len(paths[b[0]]) + 1)}
@@ -122,8 +128,16 @@ def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks]]:  # (pi
         split = any(tuple(deeper) in held for j, held in enumerate(within) if j != i)  # its unit goes on elsewhere
         span = _span(chunk, paths, len(deeper)) if split else ""
         units = deeper or ([label] if label and not span else [])
-        parts.append(("".join(f"({unit})" for unit in units) + span, chunk))
+        parts.append(("".join(f"({unit})" for unit in units) + span, chunk, leads[i]))
     return parts
+
+
+LEAD_IN_CHARS = 300
+
+
+def _lead_in(text: str) -> str:
+    """A paragraph's opening block as context for the parts that continue it, cut at a word."""
+    return text if len(text) <= LEAD_IN_CHARS else text[:LEAD_IN_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _span(chunk: Blocks, paths: dict[int, list[str]], level: int) -> str:
@@ -194,10 +208,12 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
             path[-1] = f"{label} #{occurrences['/'.join(path)]}"
         language = info.language or provision.language or "en"
         units = _unit_paths(provision.blocks, info.style)  # once per provision, for all its parts
-        for part_index, (pinpoint, part) in enumerate(_parts(provision, info.style)):
-            drafts.append((provision, path, pinpoint, part_index, part, language, units))
+        for part_index, (pinpoint, part, lead_in) in enumerate(_parts(provision, info.style)):
+            drafts.append((provision, path, pinpoint, part_index, part, language, units, lead_in))
     passages = []
-    for provision, path, pinpoint, part_index, part, language, units in drafts:
+    lead_ins = []
+    for provision, path, pinpoint, part_index, part, language, units, lead_in in drafts:
+        lead_ins.append(lead_in)
         passages.append(
             Passage(
                 id=passage_id(info.id, path, part_index, digest),
@@ -222,7 +238,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
             )
         )
         passages[-1].units = _units(info, provision, part, units, passages[-1].citation)
-    _link(passages, provisions, info)
+    _link(passages, provisions, info, lead_ins)
     # A file in two languages: the second is a parallel translation of the first. The first text is
     # what the file opens with, not the language of most passages: a treaty's Dutch translation
     # splits into more passages than its authentic English text.
@@ -301,17 +317,18 @@ def _units(info: DocumentInfo, provision: Provision, part: Blocks, paths: dict[i
 CITED_HEADINGS = 6
 
 
-def _link(passages: list[Passage], provisions: list[Provision], info: DocumentInfo) -> None:
+def _link(passages: list[Passage], provisions: list[Provision], info: DocumentInfo, lead_ins: list[str]) -> None:
     """Each passage's references (`cites`) and the context its text is indexed with (`index_context`):
-    instrument, the headings above the provision, its heading, and the headings of the provisions it
-    cites that this document or corpus/references.toml describe."""
+    instrument, the headings above the provision, its heading, the lead-in of the paragraph it
+    continues, and the headings of the provisions it cites that this document or
+    corpus/references.toml describe."""
     data = reference_data()
     headings: dict[str, dict[str, str]] = {}  # by language: a bilingual treaty repeats its numbers
     for provision in provisions:
         if provision.number and provision.heading:
             headings.setdefault(provision.language or "en", {}).setdefault(provision.number, provision.heading)
     own_sections = list(dict.fromkeys(p.number.split("(")[0] for p in provisions if p.number))
-    for passage in passages:
+    for passage, lead_in in zip(passages, lead_ins, strict=True):
         unit = passage.provision_path[-1] if passage.provision_path else ""
         if unit.startswith("(") and len(passage.provision_path) > 1:  # the pinpoint of a split provision
             unit = passage.provision_path[-2] + unit
@@ -325,7 +342,7 @@ def _link(passages: list[Passage], provisions: list[Provision], info: DocumentIn
         cited = [_heading_of(label, info.cite_as, in_language, data) for label in passage.cites]
         groups = [part for part in passage.provision_path if not part.startswith("(")][:-1]
         about = list(dict.fromkeys(h for h in cited if h))[:CITED_HEADINGS]
-        context = [info.short_title or info.cite_as, *groups, passage.citation, passage.heading]
+        context = [info.short_title or info.cite_as, *groups, passage.citation, passage.heading, lead_in]
         context += [f"Cites: {'; '.join(about)}"] if about else []
         passage.index_context = ". ".join(dict.fromkeys(part for part in context if part))
 

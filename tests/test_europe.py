@@ -182,6 +182,19 @@ def test_dutch_decrees_are_cited_by_article_and_lid(tmp_path: Path):
     assert any(p.citation.startswith("art. 3.48 lid 1") and "getuige-aangever" in p.text for p in passages)
 
 
+def test_a_part_that_continues_a_lid_is_indexed_with_its_lead_in(tmp_path: Path):
+    # Lid 1 is longer than a passage: its lettered items go on in a part of their own, which says
+    # nothing of what they list unless the lid's opening sentence comes with it.
+    parts = [
+        p for p in _passages(tmp_path, "vb.md", DUTCH, "nl", "Vb 2000", "nl") if p.citation == "art. 3.48 lid 1 Vb 2000"
+    ]
+    assert len(parts) == 2
+    first, items = parts
+    assert items.text.startswith("a. slachtoffer-aangever")
+    assert "De verblijfsvergunning kan worden verleend" in items.index_context
+    assert "De verblijfsvergunning kan worden verleend" not in first.index_context  # its own text already
+
+
 def test_the_aliens_circular_is_cited_by_chapter_and_paragraph(tmp_path: Path):
     passages = _passages(tmp_path, "vc.md", CIRCULAR, "circular", "Vc 2000 (B)", "nl")
     by_citation = {p.citation: p for p in passages}
