@@ -112,23 +112,23 @@ def _parts(provision: Provision, style: str) -> list[tuple[str, Blocks, str]]:  
         return [("", provision.blocks, "")]
     paths = _us_code_paths(provision.blocks) if style == "usc" else {}
     depth = {start: len(path) for start, path in paths.items()}
-    chunks, leads = [], []
-    for label, blocks in _paragraphs(provision, style):
-        for k, chunk in enumerate(_by_size(blocks, depth)):
-            chunks.append((label, chunk))
-            leads.append(_lead_in(blocks[0][2]) if k else "")
+    chunks = [
+        (label, chunk, _lead_in(blocks[0][2]) if k else "")
+        for label, blocks in _paragraphs(provision, style)
+        for k, chunk in enumerate(_by_size(blocks, depth))
+    ]
     # Each part's units and the units they sit in: ("a",), ("a", "7"), ... for § 3771(a)(7).
     within = [
         {tuple(paths[b[0]][:k]) for b in chunk if b[0] in paths for k in range(len(paths[b[0]]) + 1)}
-        for _, chunk in chunks
+        for _, chunk, _ in chunks
     ]
     parts = []
-    for i, (label, chunk) in enumerate(chunks):
+    for i, (label, chunk, lead_in) in enumerate(chunks):
         deeper = commonprefix([paths[block[0]] for block in chunk]) if paths else []
         split = any(tuple(deeper) in held for j, held in enumerate(within) if j != i)  # its unit goes on elsewhere
         span = _span(chunk, paths, len(deeper)) if split else ""
         units = deeper or ([label] if label and not span else [])
-        parts.append(("".join(f"({unit})" for unit in units) + span, chunk, leads[i]))
+        parts.append(("".join(f"({unit})" for unit in units) + span, chunk, lead_in))
     return parts
 
 
@@ -211,9 +211,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
         for part_index, (pinpoint, part, lead_in) in enumerate(_parts(provision, info.style)):
             drafts.append((provision, path, pinpoint, part_index, part, language, units, lead_in))
     passages = []
-    lead_ins = []
-    for provision, path, pinpoint, part_index, part, language, units, lead_in in drafts:
-        lead_ins.append(lead_in)
+    for provision, path, pinpoint, part_index, part, language, units, _ in drafts:
         passages.append(
             Passage(
                 id=passage_id(info.id, path, part_index, digest),
@@ -238,7 +236,7 @@ def build_passages(loaded: LoadedFile, info: DocumentInfo, digest: str) -> list[
             )
         )
         passages[-1].units = _units(info, provision, part, units, passages[-1].citation)
-    _link(passages, provisions, info, lead_ins)
+    _link(passages, provisions, info, [lead_in for *_, lead_in in drafts])
     # A file in two languages: the second is a parallel translation of the first. The first text is
     # what the file opens with, not the language of most passages: a treaty's Dutch translation
     # splits into more passages than its authentic English text.
