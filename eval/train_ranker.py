@@ -104,7 +104,7 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout23.toml", HERE / "heldout_xl21.toml")
+HELD_OUT = tuple(HERE / f"{name}.toml" for name in ("heldout23", "heldout_xl21", "heldout24", "heldout_xl22"))
 
 
 @dataclass
