@@ -43,8 +43,8 @@ PARAMS = {
     "metric": "ndcg",
     "eval_at": [5, 10],
     "lambdarank_truncation_level": 20,
-    "num_leaves": 31,
-    "min_data_in_leaf": 20,
+    "num_leaves": 63,
+    "min_data_in_leaf": 40,
     "learning_rate": 0.05,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
@@ -53,7 +53,7 @@ PARAMS = {
     "num_threads": 2,
     "seed": 7,
 }
-ROUNDS = 300
+ROUNDS = 600
 HERE = Path(__file__).resolve().parent
 TRAINING_SETS = tuple(
     HERE / f"{name}.toml"
