@@ -106,7 +106,7 @@ TRAINING_SETS = tuple(
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout24.toml", HERE / "heldout_xl22.toml")
+HELD_OUT = tuple(HERE / f"{name}.toml" for name in ("heldout24", "heldout_xl22", "heldout25", "heldout_xl23"))
 
 
 @dataclass
