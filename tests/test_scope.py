@@ -35,6 +35,11 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Workers on a farm in Brandenburg are paid 2 euros an hour and live in a container.",  # pay far too low
         "Mój mąż pracował na budowie za 3 euro na godzinę i nie ma dokąd pójść.",
         "Polak miesiącami pracował w myjni za darmo i spał w magazynie.",  # worked for nothing
+        # brought into the country by someone, as a moved child tells it
+        "A man brought me to this country when I was 15 and I work in his kitchen.",
+        "Con trai tôi 16 tuổi bị đưa sang Anh làm ở tiệm nail.",
+        "Un bărbat m-a adus în Germania când aveam 17 ani.",
+        "The CBSA is holding my nephew at the airport.",
     ],
 )
 def test_questions_of_the_field_are_in_it(question):
@@ -50,6 +55,7 @@ def test_questions_of_the_field_are_in_it(question):
         "Can a residential tenancy deposit be kept for cleaning?",  # "resident" is a whole word
         "Làm sao đăng ký cho con vào trường tiểu học và cần giấy tờ gì?",  # "papers" for a school is no status
         "Tôi muốn mở tiệm nail riêng, cần giấy phép kinh doanh gì?",  # a nail salon of one's own is a business
+        "Do we pay duty on the furniture we brought over from Spain?",  # things brought, not a person
     ],
 )
 def test_other_fields_of_law_are_not(question):
