@@ -5,8 +5,8 @@ ObliQA's dev split.
     .venv/bin/python -m eval.train_ranker [--folds 5] [--obliqa 800] [--out kb/ranker.txt]
 
 The question sets are the team's gold set and the held-out sets already reported once, which so
-become training data: eval/heldout.toml to heldout24.toml, and the cross-lingual heldout_xl.toml to
-heldout_xl22.toml (questions in thirteen languages); the held-out sets now in force (HELD_OUT) are
+become training data: eval/heldout.toml to heldout25.toml, and the cross-lingual heldout_xl.toml to
+heldout_xl23.toml (questions in thirteen languages); the held-out sets now in force (HELD_OUT) are
 refused.
 Each question is a query twice: as asked, and filtered to the jurisdiction it names (as `kb eval`
 runs it). Cross-validation holds out whole questions (both forms) and ObliQA queries by fold, and
@@ -105,10 +105,12 @@ TRAINING_SETS = tuple(
         "heldout_xl21",
         "heldout24",
         "heldout_xl22",
+        "heldout25",
+        "heldout_xl23",
     )
 )
 # Locked: reported once, never trained on.
-HELD_OUT = (HERE / "heldout25.toml", HERE / "heldout_xl23.toml")
+HELD_OUT = (HERE / "heldout26.toml", HERE / "heldout_xl24.toml")
 
 
 @dataclass
