@@ -40,6 +40,14 @@ NAMES = {"cets no 197": "CETS No 197", "aufenthg": "AufenthG", "ecat": "CETS No 
         "Con trai tôi 16 tuổi bị đưa sang Anh làm ở tiệm nail.",
         "Un bărbat m-a adus în Germania când aveam 17 ani.",
         "The CBSA is holding my nephew at the airport.",
+        # the criminal case against the exploiter, a debt owed to him, being kept and prosecuted
+        "He pleaded guilty in federal court last week. Do I get to speak before the sentence?",
+        "El dueño dice que le debo el pasaje y que no me puedo ir hasta pagarlo.",
+        "Trabalhei seis meses numa fazenda e o patrão nunca me pagou.",
+        "Мене просять свідчити проти колишнього роботодавця.",
+        "Hij werd opgesloten in een hennepkwekerij en wordt nu zelf vervolgd.",
+        "Ma sœur est poursuivie pour des vols qu'on l'a obligée à commettre.",
+        "العصابة أخذت مني كل شيء",
     ],
 )
 def test_questions_of_the_field_are_in_it(question):
