@@ -33,7 +33,12 @@ def fold(text: str, language: str, marked: bool = True) -> str:
     text = text.lower()
     if language in _KEEPS_MARKS and marked:
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).replace("đ", "d")
+    # "đ" and "ł" are letters of their own, not a letter with a mark: typed without marks they are d, l.
+    return (
+        "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        .replace("đ", "d")
+        .replace("ł", "l")
+    )
 
 
 def unmarked(text: str, language: str) -> bool:

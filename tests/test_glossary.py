@@ -41,6 +41,11 @@ def test_inflected_and_joined_forms_match_and_accents_may_be_missing():
     assert "victim" in translations("للضحايا", "ar", ["en"])["en"]  # a preposition joined to the word
 
 
+def test_a_polish_l_typed_without_its_stroke_is_read_as_the_same_word():
+    assert fold("Zgłosić", "pl") == "zglosic"
+    assert "duty to notify" in translations("policja musi mnie zglosic do Home Office", "pl", ["en"])["en"]
+
+
 def test_vietnamese_keeps_its_marks():
     assert fold("Nạn nhân", "vi") == "nạn nhân"
     assert fold("Víctima", "es") == "victima"
