@@ -69,6 +69,48 @@ EXTRA_NAMES = {
     "CV": ["Cape Verde"],
     "SZ": ["Swaziland"],
 }
+# Cities and short names people write for where they live or work ("en Madrid", "ở Úc", "في دبي").
+# Not a city that names an instrument or a court ("Palermo", "Istanbul", "Rome", "Vienna", "Warsaw",
+# "Lisbon", "Dublin", "Strasbourg", "Brussels", "Geneva", "Luxembourg", "Nice") or a person ("Milan",
+# "Florence", "Sydney", "Sofia"), nor an Italian verb ("Porto").
+CITIES = {
+    "ES": [
+        "Madrid",
+        "Barcelona",
+        "Valencia",
+        "Sevilla",
+        "Málaga",
+        "Bilbao",
+        "Zaragoza",
+        "Murcia",
+        "Alicante",
+        "Almería",
+        "Huelva",
+        "Аліканте",
+    ],
+    "FR": ["Paris", "Marseille", "Lyon", "Toulouse", "Bordeaux", "Lille", "Nantes", "Montpellier", "Calais"],
+    "IT": ["Milano", "Napoli", "Naples", "Torino", "Turin", "Bologna", "Firenze", "Genova", "Catania", "Puglia"],
+    "PT": ["Braga", "Faro", "Algarve", "AIMA"],
+    "BE": ["Antwerpen", "Antwerp", "Anvers", "Gent", "Ghent", "Liège", "Charleroi"],
+    "AT": ["Graz", "Linz", "Salzburg"],
+    "CH": ["Zürich", "Zurich", "Basel", "Bern", "Lausanne"],
+    "GR": ["Athens", "Athen", "Thessaloniki"],
+    "IE": ["Cork", "Galway", "Limerick"],
+    "MA": ["Casablanca", "Rabat", "Tanger"],
+    "TR": ["Ankara", "Izmir", "تركيا"],
+    "JP": ["Tokyo", "Osaka", "Nhật Bản"],
+    "KR": ["Seoul", "Hàn Quốc"],
+    "AU": ["Melbourne", "Brisbane"],
+    "AE": ["Dubai", "Abu Dhabi", "دبي", "أبوظبي", "الإمارات"],
+    "QA": ["Doha", "الدوحة"],
+    "SA": ["Riyadh", "الرياض"],
+    "LB": ["Beirut", "بيروت"],
+    "MY": ["Kuala Lumpur"],
+    "TW": ["Taipei"],
+    "CZ": ["Praha", "Prague"],
+    "RU": ["Moscow", "Moskau"],
+    "CY": ["Nicosia", "Limassol"],
+}
 
 
 # The languages whose names of states are read (pycountry's translations of ISO 3166).
@@ -114,7 +156,8 @@ def _names() -> dict[str, str]:
         for name in (country.name, common, getattr(country, "official_name", None)):
             if name and "," not in name and "(" not in name:
                 names[name] = common
-        for extra in [*EXTRA_NAMES.get(country.alpha_2, []), *translated_names(country.alpha_2)]:
+        extras = [*EXTRA_NAMES.get(country.alpha_2, []), *CITIES.get(country.alpha_2, [])]
+        for extra in [*extras, *translated_names(country.alpha_2)]:
             names.setdefault(extra, common)
         names[country.alpha_2] = common  # kept only for the codes a caller excludes (below)
     return names
@@ -164,8 +207,8 @@ def name_pattern(name: str) -> re.Pattern[str]:
 
 @lru_cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    """A pattern per name; two-letter codes are too often words ("IN", "NO"): names only."""
-    return {name: name_pattern(name) for name in _names() if len(name) != 2}
+    """A pattern per name; two-letter codes are too often words ("IN", "NO"): names only ("Úc" is one)."""
+    return {name: name_pattern(name) for name in _names() if not (len(name) == 2 and name.isascii())}
 
 
 # Words that make a state named after them where a person comes from or goes back to, not the law

@@ -187,6 +187,12 @@ def test_selection_leaves_out_what_the_search_ranked_far_behind_the_best():
         ("Solo hablo español y no tengo abogado. ¿Me pueden deportar?", []),
         # a large city names its state
         ("Policja dała mi mandat w Krakowie. Czy to wpłynie na moją kartę pobytu?", ["PL"]),
+        ("tengo residencia en Madrid, puedo canjear mi licencia de conducir?", ["ES"]),
+        ("Tôi làm việc ở Úc 2 năm theo visa working holiday.", ["AU"]),
+        ("ما هي شروط الإقامة الذهبية في دبي؟", ["AE"]),
+        # a city that names an instrument or a person is not a place
+        ("What does the Palermo Protocol say about repatriation?", []),
+        ("My client Milan was forced to work on a farm.", []),
     ],
 )
 def test_states_without_law_in_the_corpus(question, absent):

@@ -229,6 +229,9 @@ def test_a_cited_paragraph_only_the_other_language_numbers_is_found_in_the_provi
         ("During the bedenktijd where will she stay?", {"NL"}),
         ("Can I sue the farm owner here in the States?", {"US"}),
         ("Which states parties must protect victims?", set()),  # a treaty's parties are no state
+        # "European law" may be the Union's or the Council of Europe's; the Victims' Directive is the Union's
+        ("¿Según las normas europeas tengo derecho a un abogado gratis?", {"COE", "EU"}),
+        ("Heeft zij volgens de Europese slachtofferrichtlijn het recht op toetsing?", {"EU"}),
     ],
 )
 def test_a_jurisdiction_is_named_in_the_language_of_the_question(question: str, named: set[str]):
