@@ -5,8 +5,8 @@ ObliQA's dev split.
     .venv/bin/python -m eval.train_ranker [--folds 5] [--obliqa 800] [--out kb/ranker.txt]
 
 The question sets are the team's gold set and the held-out sets already reported once, which so
-become training data: eval/heldout.toml to heldout25.toml, and the cross-lingual heldout_xl.toml to
-heldout_xl23.toml (questions in thirteen languages); the held-out sets now in force (HELD_OUT) are
+become training data: eval/heldout.toml to heldout26.toml, and the cross-lingual heldout_xl.toml to
+heldout_xl24.toml (questions in thirteen languages); the held-out sets now in force (HELD_OUT) are
 refused.
 Each question is a query twice: as asked, and filtered to the jurisdiction it names (as `kb eval`
 runs it). Cross-validation holds out whole questions (both forms) and ObliQA queries by fold, and
@@ -107,6 +107,8 @@ TRAINING_SETS = tuple(
         "heldout_xl22",
         "heldout25",
         "heldout_xl23",
+        "heldout26",
+        "heldout_xl24",
     )
 )
 # Locked: reported once, never trained on.

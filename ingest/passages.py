@@ -62,18 +62,35 @@ def _paragraphs(provision: Provision, style: str) -> list[tuple[str, Blocks]]:
     key = "usc-subsection" if style == "usc" and "(" in provision.number else style
     pattern = _PARAGRAPH.get(key)
     groups: list[tuple[str, Blocks]] = [("", [])]
+    quoting = False  # inside text an amending subsection inserts into another Act
     for block in provision.blocks:
         match = pattern.match(block[2]) if pattern else None
+        if match and quoting and not _next_number(groups[-1][0], match.group(1)):
+            match = None
         if match and (key != "usc" or match.group(1) == _next_letter(groups[-1][0])):
             groups.append((match.group(1), [block]))
+            quoting = False
         else:
             groups[-1][1].append(block)
+        quoting = quoting or (key == "statute" and bool(_AMENDING.search(block[2])))
     groups = [(label, blocks) for label, blocks in groups if blocks]
     # A short lead-in ("For the purposes of this Convention:") belongs with what follows it.
     if len(groups) > 1 and groups[0][0] == "" and _size(groups[0][1]) < _SMALL_INTRO:
         groups[1] = (groups[1][0], groups[0][1] + groups[1][1])
         groups = groups[1:]
     return groups
+
+
+# "... after paragraph 32 insert—" or "for subsection (1) substitute—": the quoted text that follows
+# ("(32A) Civil legal services ...") belongs to the amending subsection, whatever its numbers.
+_AMENDING = re.compile(r"\b(?:insert|substitute)(?: the following)?\s*[—:-]\s*$")
+
+
+def _next_number(previous: str, label: str) -> bool:
+    """Whether a numbered paragraph is the one after `previous`: (3) after (2), where quoted
+    amending text ("(5A)", "(1)") may come between them."""
+    before, number = re.match(r"\d*", previous).group(), re.match(r"\d*", label).group()
+    return bool(before and number) and int(number) == int(before) + 1
 
 
 def _next_letter(label: str) -> str:

@@ -29,7 +29,7 @@ from kb.topics import taxonomy_digest
 UNREAD_DOCUMENT_SUFFIXES = {".doc", ".odt", ".rtf", ".epub"}
 
 # Bump when splitting or metadata rules change, so unchanged files are re-indexed.
-PIPELINE_VERSION = "passages-18"
+PIPELINE_VERSION = "passages-19"
 
 
 @dataclass

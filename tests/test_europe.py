@@ -213,6 +213,41 @@ def test_uk_acts_take_the_heading_before_the_number_and_cite_schedules(tmp_path:
     assert schedule.text == "Murder."  # the amendment note is editorial history, not the law
 
 
+UK_AMENDING_ACT = """---
+title: "Model Aid Act 2020"
+document_main_type: "UnitedKingdomPublicGeneralAct"
+---
+# Model Aid Act 2020
+
+#### Civil legal aid for victims
+
+##### 7
+
+- (1) Schedule 1 to the Model Legal Aid Act 2012 (availability of civil legal services to individuals who
+qualify for them on the grounds of their means and of the merits of their case) is amended as follows.
+
+- (2) In Part 1 (services), after paragraph 32 insert—
+
+> (32A)
+>   (1) Civil legal services provided to an individual in relation to an application by the individual for
+leave to enter, or to remain in, the United Kingdom where there has been a conclusive determination that the
+individual is a victim of slavery, servitude or forced or compulsory labour.
+>   (2) Civil legal services provided in relation to a claim under employment law arising in connection with
+the conduct by virtue of which an individual who is a victim of slavery is such a victim, but only where the
+services are provided to the individual or to the individual's personal representative.
+
+- (3) In Part 3 (advocacy: exclusion and exceptions), in paragraph 13, after "32" insert ", 32A", and in
+paragraph 15 for "paragraph 32" substitute "paragraphs 32 and 32A", so that advocacy is funded as well.
+"""
+
+
+def test_text_an_amending_section_inserts_belongs_to_its_subsection(tmp_path: Path):
+    passages = _passages(tmp_path, "aid.md", UK_AMENDING_ACT, "statute", "Model Aid Act 2020")
+    by_citation = {p.citation: p for p in passages}
+    assert set(by_citation) == {f"Model Aid Act 2020, s 7({n})" for n in (1, 2, 3)}  # no "s 7(32A)"
+    assert "Civil legal services provided to an individual" in by_citation["Model Aid Act 2020, s 7(2)"].text
+
+
 def test_eu_directives_are_cited_by_article_and_paragraph(tmp_path: Path):
     passages = _passages(tmp_path, "dir.md", EU, "treaty", "Directive 2099/1/EU")
     by_citation = {p.citation: p for p in passages}
