@@ -98,6 +98,10 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 @lru_cache
 def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    shared: dict[str, list[str]] = {}
+    for entry in data.get("shared_names", []):
+        for code in entry["codes"]:
+            shared.setdefault(code, []).extend(entry["local_names"])
     by_code = {
         code: Jurisdiction(
             code,
@@ -106,7 +110,15 @@ def load_jurisdictions(path: Path = JURISDICTIONS_FILE) -> Jurisdictions:
             tuple(entry.get("names", [])),
             tuple(entry.get("member_of", [])),
             tuple(entry.get("languages", [])),
-            tuple(dict.fromkeys([*entry.get("local_names", []), *(translated_names(code) if len(code) == 2 else [])])),
+            tuple(
+                dict.fromkeys(
+                    [
+                        *entry.get("local_names", []),
+                        *shared.get(code, []),
+                        *(translated_names(code) if len(code) == 2 else []),
+                    ]
+                )
+            ),
             entry.get("legislates", False),
         )
         for code, entry in data.get("jurisdiction", {}).items()
